@@ -1,0 +1,101 @@
+"""Shared fixtures: an area tree and one persona per role (house style: every new
+endpoint is tried by all of them)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from doorstep.accounts.models import Role
+from doorstep.core.testing import make_area_tree, make_household, make_user
+
+# Playwright's sync API runs an event loop in the test thread; live_server needs this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    # Argon2 is for production; tests sign in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def areas(db):
+    return make_area_tree()
+
+
+@pytest.fixture
+def worker_a(areas):
+    return make_user(role=Role.WORKER, area=areas["village_a"], username="worker_a")
+
+
+@pytest.fixture
+def worker_b(areas):
+    return make_user(role=Role.WORKER, area=areas["village_b"], username="worker_b")
+
+
+@pytest.fixture
+def team_leader(areas):
+    return make_user(role=Role.TEAM_LEADER, area=areas["township"], username="team_leader")
+
+
+@pytest.fixture
+def supervisor(areas):
+    return make_user(role=Role.SUPERVISOR, area=areas["county"], username="supervisor")
+
+
+@pytest.fixture
+def analyst(areas):
+    return make_user(role=Role.ANALYST, area=areas["county"], username="analyst")
+
+
+@pytest.fixture
+def responder(areas):
+    return make_user(role=Role.RESPONDER, area=areas["county"], username="responder")
+
+
+@pytest.fixture
+def administrator(areas):
+    return make_user(role=Role.ADMIN, area=areas["region"], username="administrator")
+
+
+@pytest.fixture
+def household_a(areas):
+    return make_household(area=areas["village_a"], household_no="652901001001-0001", members=3)
+
+
+@pytest.fixture
+def household_b(areas):
+    return make_household(
+        area=areas["village_b"], household_no="652901001002-0001", head_name="张伟"
+    )
+
+
+@pytest.fixture
+def browser_type_launch_args(browser_type_launch_args):
+    import shutil
+
+    return {
+        **browser_type_launch_args,
+        "executable_path": shutil.which("chromium") or "/usr/bin/chromium",
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from doorstep.registry.validators import (
+    parse_id_number,
+    validate_languages,
+    validate_latitude,
+    validate_longitude,
+    validate_phone,
+)
+
+
+class Vulnerability(models.TextChoices):
+    ELDERLY_ALONE = "elderly_alone", _("Elderly living alone")
+    LEFT_BEHIND_SENIOR = "left_behind_senior", _("Left-behind senior")
+    WIDOWED_ELDERLY = "widowed_elderly", _("Widowed elderly")
+    DISABILITY = "disability", _("Person with disability")
+    SERIOUS_ILLNESS = "serious_illness", _("Serious illness")
+    LOW_INCOME = "low_income", _("Low income / minimum living allowance")
+    FIVE_GUARANTEE = "five_guarantee", _("Five-guarantee household")
+    UNEMPLOYED = "unemployed", _("Unemployed member")
+    LEFT_BEHIND_CHILD = "left_behind_child", _("Left-behind child")
+
+
+class Relationship(models.TextChoices):
+    HEAD = "head", _("Head of household")
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    SIBLING = "sibling", _("Sibling")
+    OTHER = "other", _("Other")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Household(models.Model):
+    household_no = models.CharField(_("household number"), max_length=32, unique=True)
+    area = models.ForeignKey(
+        "areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="households"
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[validate_latitude]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[validate_longitude]
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    # Comma-separated codes. Kept only to send a worker who speaks the language.
+    languages = models.CharField(
+        _("preferred languages"), max_length=64, blank=True, validators=[validate_languages]
+    )
+    annual_income = models.DecimalField(
+        _("yearly income (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Bumped on every edit: a form or API call carrying an older version is refused
+    # instead of overwriting someone else's change.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        indexes = [
+            models.Index(fields=["area", "household_no"], name="household_area_no"),
+            models.Index(
+                fields=["household_no"],
+                name="household_no_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(fields=["phone"], name="household_phone"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(annual_income__isnull=True) | models.Q(annual_income__gte=0),
+                name="household_income_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.household_no
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+
+class HouseholdVulnerability(models.Model):
+    """One vulnerability category of a household.
+
+    A row per category (not a bitmask or JSON) so that "all elderly living alone in
+    this county" is an index lookup on both SQLite and PostgreSQL.
+    """
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="vulnerabilities"
+    )
+    category = models.CharField(_("category"), max_length=24, choices=Vulnerability.choices)
+
+    class Meta:
+        verbose_name = _("vulnerability")
+        verbose_name_plural = _("vulnerabilities")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "category"], name="vulnerability_once"),
+        ]
+        indexes = [models.Index(fields=["category", "household"], name="vulnerability_category")]
+
+    def __str__(self) -> str:
+        return self.get_category_display()
+
+
+class Resident(models.Model):
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="residents"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    relationship = models.CharField(
+        _("relationship to the head"), max_length=12, choices=Relationship.choices
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    # NULL, not "", when absent: the unique constraint must allow many residents without one.
+    id_number = models.CharField(
+        _("resident ID number"), max_length=18, null=True, blank=True, unique=True
+    )
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    skills = models.CharField(_("skills"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        ordering = ["household_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(relationship="head"),
+                name="one_head_per_household",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["name"], name="resident_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["phone"], name="resident_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.id_number:
+            try:
+                birth, sex = parse_id_number(self.id_number)
+            except ValidationError as exc:
+                raise ValidationError({"id_number": exc.messages}) from None
+            errors = {}
+            if self.birth_date and self.birth_date != birth:
+                errors["birth_date"] = _(
+                    "The birth date does not agree with the resident ID number."
+                )
+            if self.sex and self.sex != sex:
+                errors["sex"] = _("The sex does not agree with the resident ID number.")
+            if errors:
+                raise ValidationError(errors)

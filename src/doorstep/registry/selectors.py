@@ -1,0 +1,178 @@
+"""Every read of households and residents goes through here, scoped to the caller.
+
+A record outside the caller's scope is indistinguishable from one that does not
+exist: 404, never 403. Single-record reads are written to the audit log.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from doorstep.areas.models import Area
+from doorstep.core.pagination import Page, keyset_page
+from doorstep.privacy.models import AuditAction
+from doorstep.privacy.services import audit_record
+from doorstep.registry.models import Household, HouseholdVulnerability, Relationship, Resident
+from doorstep.registry.validators import normalize_phone
+
+
+def households_visible_to(user) -> QuerySet[Household]:
+    if not getattr(user, "is_authenticated", False) or not user.can_read_registry:
+        return Household.objects.none()
+    # A subquery, not a join: PostgreSQL turns it into a hashed semi-join and the
+    # household list keeps walking its own index in order.
+    area_ids = Area.objects.within(user.area).values("pk")
+    return Household.objects.filter(area_id__in=area_ids)
+
+
+def residents_visible_to(user) -> QuerySet[Resident]:
+    return Resident.objects.filter(household__in=households_visible_to(user).values("pk"))
+
+
+def household_for(user, household_id: int, *, channel: str) -> Household:
+    household = (
+        households_visible_to(user)
+        .select_related("area")
+        .prefetch_related(
+            Prefetch("residents", queryset=Resident.objects.order_by("id")),
+            Prefetch(
+                "vulnerabilities", queryset=HouseholdVulnerability.objects.order_by("category")
+            ),
+        )
+        .filter(pk=household_id)
+        .first()
+    )
+    if household is None:
+        raise Http404
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="household",
+        object_id=household.pk,
+        household_id=household.pk,
+        channel=channel,
+    )
+    return household
+
+
+def household_by_number_for(user, household_no: str, *, channel: str) -> Household:
+    pk = (
+        households_visible_to(user)
+        .filter(household_no=household_no)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        raise Http404
+    return household_for(user, pk, channel=channel)
+
+
+def resident_for(user, resident_id: int, *, channel: str) -> Resident:
+    resident = residents_visible_to(user).select_related("household").filter(pk=resident_id).first()
+    if resident is None:
+        raise Http404
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="resident",
+        object_id=resident.pk,
+        household_id=resident.household_id,
+        channel=channel,
+    )
+    return resident
+
+
+# --- lists and search ------------------------------------------------------------
+
+_PHONEISH = re.compile(r"^\+?[\d\- ]{3,}$")
+
+
+def household_search_ids(q: str, *, vendor: str) -> QuerySet:
+    """Ids of households matching `q`, as one UNION subquery that the database can
+    drive from its indexes (prefix matches on B-trees; address by trigram on PostgreSQL).
+
+    What a search matches: household number prefix; a resident's name prefix; phone
+    prefix (household or resident); a resident ID number exactly; and, for three
+    characters or more, any part of the address.
+    """
+    q = q.strip()
+    parts: list[QuerySet] = [Household.objects.filter(household_no__startswith=q).values("pk")]
+    if _PHONEISH.match(q):
+        digits = normalize_phone(q)
+        parts.append(Household.objects.filter(phone__startswith=digits).values("pk"))
+        parts.append(
+            Resident.objects.order_by().filter(phone__startswith=digits).values("household_id")
+        )
+    if len(q) == 18:
+        parts.append(Resident.objects.order_by().filter(id_number=q.upper()).values("household_id"))
+    parts.append(Resident.objects.order_by().filter(name__startswith=q).values("household_id"))
+    if len(q) >= 3:
+        parts.append(Household.objects.filter(address__contains=q).values("pk"))
+    first, *rest = parts
+    return first.union(*rest) if rest else first
+
+
+def households_filtered(
+    user,
+    *,
+    q: str = "",
+    area: Area | None = None,
+    vulnerability: str = "",
+) -> QuerySet[Household]:
+    """The scoped household list with the list page's and the API's filters.
+
+    `area` must already come from areas.selectors (so it is inside the caller's scope).
+    """
+    qs = households_visible_to(user)
+    if area is not None:
+        qs = qs.filter(area_id__in=Area.objects.within(area).values("pk"))
+    if vulnerability:
+        qs = qs.filter(
+            pk__in=HouseholdVulnerability.objects.filter(category=vulnerability).values(
+                "household_id"
+            )
+        )
+    if q.strip():
+        qs = qs.filter(pk__in=household_search_ids(q, vendor=connection.vendor))
+    return qs
+
+
+def household_page(
+    user,
+    *,
+    q: str = "",
+    area: Area | None = None,
+    vulnerability: str = "",
+    cursor: str | None = None,
+    size: int | None = None,
+) -> Page[Household]:
+    """One keyset page of the filtered list, ordered by household number; no COUNT(*).
+
+    Raises core.pagination.BadCursor on a cursor that was not made by this function.
+    """
+    qs = households_filtered(user, q=q, area=area, vulnerability=vulnerability).select_related(
+        "area"
+    )
+    page = keyset_page(
+        qs, key="household_no", cursor=cursor, size=size or settings.DOORSTEP_PAGE_SIZE
+    )
+    # Heads and vulnerabilities for the page's rows: two queries, whatever the page size.
+    ids = [h.pk for h in page.items]
+    heads = {
+        r.household_id: r
+        for r in Resident.objects.filter(household_id__in=ids, relationship=Relationship.HEAD)
+    }
+    vulns: dict[int, list[str]] = {}
+    for hid, category in HouseholdVulnerability.objects.filter(household_id__in=ids).values_list(
+        "household_id", "category"
+    ):
+        vulns.setdefault(hid, []).append(category)
+    for household in page.items:
+        household.head = heads.get(household.pk)
+        household.vulnerability_list = sorted(vulns.get(household.pk, []))
+    return page

@@ -1,0 +1,300 @@
+"""Every write to households and residents. Pages, the API and the importer call these,
+so a rule is written once. Each write is atomic and audited in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from doorstep.areas.models import HOUSEHOLD_LEVELS, Area
+from doorstep.privacy.models import AuditAction
+from doorstep.privacy.services import audit_record
+from doorstep.registry.models import (
+    Household,
+    HouseholdVulnerability,
+    Relationship,
+    Resident,
+    Vulnerability,
+)
+from doorstep.registry.validators import (
+    normalize_id_number,
+    normalize_languages,
+    normalize_phone,
+)
+
+HOUSEHOLD_FIELDS = (
+    "household_no",
+    "area",
+    "address",
+    "latitude",
+    "longitude",
+    "phone",
+    "languages",
+    "annual_income",
+)
+RESIDENT_FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "relationship",
+    "phone",
+    "id_number",
+    "occupation",
+    "skills",
+)
+
+
+@dataclass
+class ConcurrencyConflict(Exception):
+    """Someone else saved the record after the caller loaded it."""
+
+    current: Household
+    changed_fields: list[str]
+
+
+def _check_area(area: Area | None, actor) -> None:
+    if area is None:
+        raise ValidationError({"area": _("Choose an area.")})
+    if area.level not in HOUSEHOLD_LEVELS:
+        raise ValidationError({"area": _("A household belongs to a village, community or grid.")})
+    if actor is not None and actor.area_id is not None and not area.is_within(actor.area):
+        raise ValidationError({"area": _("That area is outside your own area.")})
+
+
+def _normalize_household(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    if "phone" in data:
+        data["phone"] = normalize_phone(data["phone"] or "")
+    if "languages" in data:
+        data["languages"] = normalize_languages(data["languages"] or "")
+    if "address" in data:
+        data["address"] = (data["address"] or "").strip()
+    if "household_no" in data:
+        data["household_no"] = (data["household_no"] or "").strip()
+    if data.get("annual_income") is not None and not isinstance(data["annual_income"], Decimal):
+        data["annual_income"] = Decimal(str(data["annual_income"]))
+    return data
+
+
+def _validate_vulnerabilities(values: Iterable[str]) -> list[str]:
+    values = list(dict.fromkeys(values))
+    unknown = [v for v in values if v not in Vulnerability.values]
+    if unknown:
+        raise ValidationError(
+            {
+                "vulnerabilities": _("Unknown vulnerability category: %(value)s")
+                % {"value": ", ".join(unknown)}
+            }
+        )
+    return values
+
+
+def _unique_violation(exc: IntegrityError) -> ValidationError:
+    text = str(exc).lower()
+    if "id_number" in text:
+        return ValidationError(
+            {"id_number": _("Another resident already has this resident ID number.")}
+        )
+    if "household_no" in text:
+        return ValidationError({"household_no": _("This household number is already in use.")})
+    if "one_head_per_household" in text or "relationship" in text:
+        return ValidationError({"relationship": _("This household already has a head.")})
+    return ValidationError(_("The record conflicts with an existing one."))
+
+
+@transaction.atomic
+def household_create(
+    *,
+    actor,
+    head: dict[str, Any],
+    vulnerabilities: Iterable[str] = (),
+    channel: str,
+    **fields: Any,
+) -> Household:
+    """A household always starts with its head, so a household with no head never exists."""
+    data = _normalize_household({k: v for k, v in fields.items() if k in HOUSEHOLD_FIELDS})
+    _check_area(data.get("area"), actor)
+    household = Household(**data)
+    household.full_clean()
+    categories = _validate_vulnerabilities(vulnerabilities)
+    head = {**head, "relationship": Relationship.HEAD}
+    try:
+        with transaction.atomic():
+            household.save()
+            resident = _resident_build(household=household, data=head)
+            resident.save()
+    except IntegrityError as exc:
+        raise _unique_violation(exc) from None
+    HouseholdVulnerability.objects.bulk_create(
+        [HouseholdVulnerability(household=household, category=c) for c in categories]
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="household",
+        object_id=household.pk,
+        household_id=household.pk,
+        channel=channel,
+    )
+    return household
+
+
+@transaction.atomic
+def household_update(
+    *,
+    actor,
+    household: Household,
+    expected_version: int,
+    channel: str,
+    vulnerabilities: Iterable[str] | None = None,
+    **fields: Any,
+) -> Household:
+    """Save changes only if nobody else saved since `expected_version` was read.
+
+    The check and the write are one UPDATE ... WHERE version = n, so two people
+    saving at the same instant cannot both win.
+    """
+    data = _normalize_household({k: v for k, v in fields.items() if k in HOUSEHOLD_FIELDS})
+    if "area" in data:
+        _check_area(data["area"], actor)
+    candidate = Household.objects.get(pk=household.pk)
+    for key, value in data.items():
+        setattr(candidate, key, value)
+    candidate.full_clean()
+    categories = _validate_vulnerabilities(vulnerabilities) if vulnerabilities is not None else None
+
+    columns = {key: getattr(candidate, key) for key in data}
+    if "area" in columns:
+        columns["area_id"] = columns.pop("area").pk
+    try:
+        with transaction.atomic():
+            updated = Household.objects.filter(pk=household.pk, version=expected_version).update(
+                **columns, version=F("version") + 1
+            )
+    except IntegrityError as exc:
+        raise _unique_violation(exc) from None
+    if not updated:
+        current = Household.objects.select_related("area").get(pk=household.pk)
+        changed = [
+            key
+            for key in data
+            if getattr(current, key if key != "area" else "area_id")
+            != getattr(household, key if key != "area" else "area_id")
+        ]
+        raise ConcurrencyConflict(current=current, changed_fields=changed)
+
+    changed_categories: dict[str, list[str]] = {}
+    if categories is not None:
+        before = set(household.vulnerabilities.values_list("category", flat=True))
+        after = set(categories)
+        household.vulnerabilities.filter(category__in=before - after).delete()
+        HouseholdVulnerability.objects.bulk_create(
+            [
+                HouseholdVulnerability(household=household, category=c)
+                for c in sorted(after - before)
+            ]
+        )
+        if before != after:
+            changed_categories = {
+                "added": sorted(after - before),
+                "removed": sorted(before - after),
+            }
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="household",
+        object_id=household.pk,
+        household_id=household.pk,
+        channel=channel,
+        detail={
+            "fields": sorted(data),
+            **({"vulnerabilities": changed_categories} if changed_categories else {}),
+        },
+    )
+    return Household.objects.select_related("area").get(pk=household.pk)
+
+
+def _resident_build(
+    *, household: Household, data: dict[str, Any], instance: Resident | None = None
+) -> Resident:
+    resident = instance or Resident(household=household)
+    for key in RESIDENT_FIELDS:
+        if key in data:
+            setattr(resident, key, data[key])
+    resident.name = (resident.name or "").strip()
+    resident.phone = normalize_phone(resident.phone or "")
+    resident.id_number = normalize_id_number(resident.id_number) if resident.id_number else None
+    resident.full_clean(exclude=["household"], validate_unique=True)
+    return resident
+
+
+@transaction.atomic
+def resident_create(*, actor, household: Household, channel: str, **data: Any) -> Resident:
+    resident = _resident_build(household=household, data=data)
+    try:
+        with transaction.atomic():
+            resident.save()
+    except IntegrityError as exc:
+        raise _unique_violation(exc) from None
+    Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="resident",
+        object_id=resident.pk,
+        household_id=household.pk,
+        channel=channel,
+    )
+    return resident
+
+
+@transaction.atomic
+def resident_update(*, actor, resident: Resident, channel: str, **data: Any) -> Resident:
+    resident = _resident_build(household=resident.household, data=data, instance=resident)
+    try:
+        with transaction.atomic():
+            resident.save()
+    except IntegrityError as exc:
+        raise _unique_violation(exc) from None
+    Household.objects.filter(pk=resident.household_id).update(version=F("version") + 1)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="resident",
+        object_id=resident.pk,
+        household_id=resident.household_id,
+        channel=channel,
+        detail={"fields": sorted(k for k in data if k in RESIDENT_FIELDS)},
+    )
+    return resident
+
+
+@transaction.atomic
+def resident_delete(*, actor, resident: Resident, channel: str) -> None:
+    if resident.relationship == Relationship.HEAD:
+        raise ValidationError(
+            {
+                "relationship": _(
+                    "The head of household cannot be removed; make another member the head first."
+                )
+            }
+        )
+    household_id = resident.household_id
+    resident_id = resident.pk
+    resident.delete()
+    Household.objects.filter(pk=household_id).update(version=F("version") + 1)
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        object_type="resident",
+        object_id=resident_id,
+        household_id=household_id,
+        channel=channel,
+    )

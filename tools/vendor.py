@@ -1,0 +1,45 @@
+"""Copy the front-end libraries installed by `npm ci` into Doorstep's static files.
+
+Pages load them from /static/vendor/, never from a CDN: offices run on closed networks.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE = ROOT / "node_modules"
+TARGET = ROOT / "src" / "doorstep" / "core" / "static" / "vendor"
+
+FILES = {
+    "htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
+    "leaflet/leaflet.js": "leaflet/dist/leaflet.js",
+    "leaflet/leaflet.css": "leaflet/dist/leaflet.css",
+    "leaflet/images": "leaflet/dist/images",
+    "leaflet.markercluster/leaflet.markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
+    "leaflet.markercluster/MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
+    "leaflet.markercluster/MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
+    "echarts/echarts.min.js": "echarts/dist/echarts.min.js",
+}
+
+
+def main() -> int:
+    missing = [src for src in FILES.values() if not (NODE / src).exists()]
+    if missing:
+        print("missing from node_modules (run `npm ci`): " + ", ".join(missing), file=sys.stderr)
+        return 1
+    for dest, src in FILES.items():
+        target = TARGET / dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if (NODE / src).is_dir():
+            shutil.copytree(NODE / src, target, dirs_exist_ok=True)
+        else:
+            shutil.copy2(NODE / src, target)
+    print(f"vendored {len(FILES)} front-end files into {TARGET.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
