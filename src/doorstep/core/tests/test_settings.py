@@ -63,10 +63,18 @@ def test_unsupported_or_incomplete_database_urls_fail_fast(url):
         parse_database_url(url, base_dir="/srv")
 
 
+# A deployment has none of these; the test process sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright.
+_NOT_INHERITED = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DATABASE_URL",
+}
+
+
 def _manage(*args, **env):
-    full_env = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
-    }
+    full_env = {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}
     full_env.update(env)
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
