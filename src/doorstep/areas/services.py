@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from doorstep.areas.models import Area
+from doorstep.core.bulk import allocate_ids, bulk_insert
 
 
 @transaction.atomic
@@ -41,57 +42,74 @@ def area_create(
 def areas_bulk_create(rows: Iterable[dict], *, batch_size: int = 5000) -> int:
     """Insert areas given parent-first, each dict with a `parent_code` (or None).
 
-    Used by the seed loader and synth: ids are taken in batches so that paths can be
-    written in the same pass without one query per area.
+    Used by the seed loader and synth: ids are taken in batches (core.bulk) so that
+    paths can be written in the same pass, with no per-area query and no second
+    UPDATE pass; PostgreSQL gets COPY. Areas whose code exists are skipped, so a
+    repeated load adds nothing. Returns how many were inserted.
+
+    Rows are not `full_clean`ed: callers check levels (areas.seed does).
     """
     created = 0
-    by_code: dict[str, tuple[int, str]] = dict(
-        (code, (pk, path)) for pk, code, path in Area.objects.values_list("pk", "code", "path")
-    )
-    batch: list[dict] = []
+    by_code: dict[str, tuple[int, str]] = {
+        code: (pk, path) for pk, code, path in Area.objects.values_list("pk", "code", "path")
+    }
 
-    def flush() -> None:
+    def insert(chunk: list[dict]) -> None:
         nonlocal created
-        if not batch:
-            return
-        objs = []
-        for row in batch:
-            parent = by_code.get(row["parent_code"]) if row.get("parent_code") else None
-            objs.append(
-                Area(
-                    code=row["code"],
-                    name=row["name"],
-                    level=row["level"],
-                    parent_id=parent[0] if parent else None,
-                    latitude=row.get("latitude"),
-                    longitude=row.get("longitude"),
-                    is_generated=row.get("is_generated", False),
-                    coordinates_generated=row.get("coordinates_generated", False),
+        ids = allocate_ids(Area, len(chunk))
+        values = []
+        for pk, row in zip(ids, chunk, strict=True):
+            parent_code = row.get("parent_code")
+            if parent_code:
+                parent = by_code.get(parent_code)
+                if parent is None:
+                    raise ValueError(f"area {row['code']}: parent {parent_code} not found")
+                parent_id, path = parent[0], f"{parent[1]}{pk}/"
+            else:
+                parent_id, path = None, f"/{pk}/"
+            by_code[row["code"]] = (pk, path)
+            values.append(
+                (
+                    pk,
+                    row["code"],
+                    row["name"],
+                    row["level"],
+                    parent_id,
+                    path,
+                    row.get("latitude"),
+                    row.get("longitude"),
+                    bool(row.get("is_generated", False)),
+                    bool(row.get("coordinates_generated", False)),
                 )
             )
-        Area.objects.bulk_create(objs, batch_size=batch_size)
-        # bulk_create sets pks on PostgreSQL and SQLite >= 3.35; re-read to be safe on both.
-        fresh = dict(Area.objects.filter(code__in=[o.code for o in objs]).values_list("code", "pk"))
-        for obj, row in zip(objs, batch, strict=True):
-            obj.pk = fresh[obj.code]
-            parent = by_code.get(row["parent_code"]) if row.get("parent_code") else None
-            obj.path = f"{parent[1] if parent else '/'}{obj.pk}/"
-            by_code[obj.code] = (obj.pk, obj.path)
-        Area.objects.bulk_update(objs, ["path"], batch_size=batch_size)
-        created += len(objs)
-        batch.clear()
+        created += bulk_insert(Area, _BULK_FIELDS, values, batch_size=batch_size)
 
     with transaction.atomic():
+        chunk: list[dict] = []
+        pending: set[str] = set()
         for row in rows:
-            if row["code"] in by_code:
+            if row["code"] in by_code or row["code"] in pending:
                 continue
-            if row.get("parent_code") and row["parent_code"] not in by_code:
-                # The parent is in the pending batch: write it first.
-                flush()
-                if row["parent_code"] not in by_code:
-                    raise ValueError(f"area {row['code']}: parent {row['parent_code']} not found")
-            batch.append(row)
-            if len(batch) >= batch_size:
-                flush()
-        flush()
+            chunk.append(row)
+            pending.add(row["code"])
+            if len(chunk) >= batch_size:
+                insert(chunk)
+                chunk, pending = [], set()
+        if chunk:
+            insert(chunk)
     return created
+
+
+# Column order of the tuples areas_bulk_create hands to core.bulk.bulk_insert.
+_BULK_FIELDS = [
+    "id",
+    "code",
+    "name",
+    "level",
+    "parent",
+    "path",
+    "latitude",
+    "longitude",
+    "is_generated",
+    "coordinates_generated",
+]
