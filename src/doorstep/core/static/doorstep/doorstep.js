@@ -1,0 +1,69 @@
+/* Doorstep's own behaviour. No inline scripts anywhere: a strict Content-Security-Policy
+   (script-src 'self') must be enough. Every page works without this file. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // Language menu: switch on change (the submit button is for browsers without JS).
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-autosubmit]");
+    if (select) select.form.requestSubmit();
+  });
+
+  // Cascading area picker. Runs in the capture phase, before htmx sees the change, so
+  // the selects below the changed one are gone by the time the form is serialized.
+  document.addEventListener(
+    "change",
+    function (event) {
+      var select = event.target;
+      var picker = select.closest && select.closest("[data-area-picker]");
+      if (!picker || select.tagName !== "SELECT") return;
+      var next = select.nextElementSibling;
+      while (next) {
+        var after = next.nextElementSibling;
+        if (next.tagName === "SELECT") next.remove();
+        next = after;
+      }
+      if (!select.value) return;
+      var url = picker.dataset.childrenUrl + "?parent=" + encodeURIComponent(select.value);
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { areas: [] }; })
+        .then(function (data) {
+          if (!data.areas.length || select.value === "" || !select.isConnected) return;
+          var child = document.createElement("select");
+          child.name = picker.dataset.name;
+          child.setAttribute("aria-label", select.options[select.selectedIndex].text);
+          child.add(new Option(picker.dataset.anyLabel, ""));
+          data.areas.forEach(function (area) { child.add(new Option(area.name, area.id)); });
+          select.after(child);
+        });
+    },
+    true
+  );
+
+  // A household's position. With no tile server configured (offline deployments) the
+  // marker stands on a plain background; the coordinates are printed beside the map.
+  function initMaps() {
+    if (typeof L === "undefined") return;
+    document.querySelectorAll("[data-map]").forEach(function (element) {
+      if (element.dataset.ready) return;
+      element.dataset.ready = "1";
+      var lat = parseFloat(element.dataset.lat);
+      var lng = parseFloat(element.dataset.lng);
+      var map = L.map(element, { attributionControl: Boolean(element.dataset.tileUrl) });
+      map.setView([lat, lng], element.dataset.tileUrl ? 15 : 13);
+      if (element.dataset.tileUrl) {
+        L.tileLayer(element.dataset.tileUrl, {
+          maxZoom: 19,
+          attribution: element.dataset.tileAttribution || "",
+        }).addTo(map);
+      } else {
+        element.classList.add("map-plain");
+      }
+      L.circleMarker([lat, lng], { radius: 9, weight: 3, color: "#0b5cad", fillOpacity: 0.6 })
+        .addTo(map)
+        .bindTooltip(element.dataset.label || "", { permanent: false });
+    });
+  }
+  window.addEventListener("load", initMaps);
+})();
