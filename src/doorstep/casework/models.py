@@ -1,0 +1,777 @@
+"""Casework: who is paired with which household, the contacts they make, the needs they
+follow to the end, where needs are referred and what help is given.
+
+Needs are about help. Nothing here records religion, ethnicity, political views or any
+"risk" score, and nothing reports people to anyone: a model that would is out of scope.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+# --- units and twinning --------------------------------------------------------------
+
+
+class UnitKind(models.TextChoices):
+    HUMAN_RESOURCES = "human_resources", _("Human resources and social security")
+    CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs")
+    HEALTH = "health", _("Health")
+    HOUSING = "housing", _("Housing")
+    AGRICULTURE = "agriculture", _("Agriculture")
+    DISABLED_PERSONS = "disabled_persons", _("Disabled persons' federation")
+    BANK = "bank", _("Bank")
+    TRAINING_CENTRE = "training_centre", _("Training centre")
+    COMPANY = "company", _("Company")
+    OTHER_DEPARTMENT = "other_department", _("Other department or bureau")
+    OTHER = "other", _("Other service provider")
+
+
+class Unit(models.Model):
+    """A department, bureau, company or service provider.
+
+    Two roles, one table: a unit's staff are paired with households of its twinned
+    villages, and a unit that `accepts_referrals` receives needs (its responders see
+    only those). The administrator adds units.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    area = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("based in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accepts_referrals = models.BooleanField(_("accepts referrals"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitMember(models.Model):
+    """Which unit a staff account belongs to: a unit's paired staff, or a department's
+    responders. A separate table so the accounts app knows nothing of casework."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_membership"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="members")
+
+    class Meta:
+        verbose_name = _("unit member")
+        verbose_name_plural = _("unit members")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.unit_id}"
+
+
+class Twinning(models.Model):
+    """A unit twinned with a village: the unit's staff pair only with its households."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="twinnings")
+    village = models.ForeignKey(
+        "areas.Area", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("twinning")
+        verbose_name_plural = _("twinnings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "village"],
+                condition=Q(ended_on__isnull=True),
+                name="twinning_one_active",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="twinning_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} ⇄ {self.village_id}"
+
+
+# --- pairings ----------------------------------------------------------------------
+
+
+class PairingQuerySet(models.QuerySet):
+    def active(self) -> PairingQuerySet:
+        return self.filter(ended_on__isnull=True)
+
+
+class Pairing(models.Model):
+    """A staff member paired with a household from one date to another.
+
+    Rows are never deleted or re-pointed: a new worker means the old pairing ends and a
+    new one starts, so the household keeps its whole history.
+    """
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("worker"),
+        on_delete=models.PROTECT,
+        related_name="pairings",
+    )
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="pairings",
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Replay safety for API writes: the same client UUID from the same user is one row.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
+
+    objects = PairingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(ended_on__isnull=True),
+                name="pairing_one_active_per_household",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="pairing_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="pairing_client_id_once",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["worker", "household"],
+                condition=Q(ended_on__isnull=True),
+                name="pairing_active_worker",
+            ),
+            models.Index(fields=["household", "started_on"], name="pairing_household_history"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ↔ {self.household_id} ({self.started_on}–{self.ended_on or ''})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+
+# --- visit policy and the contact schedule -------------------------------------------
+
+
+class VisitPolicy(models.Model):
+    """How often households of an area must be contacted; the deepest area's policy wins."""
+
+    area = models.OneToOneField(
+        "areas.Area", verbose_name=_("area"), on_delete=models.CASCADE, related_name="+"
+    )
+    interval_days = models.PositiveSmallIntegerField(_("every household, at least every (days)"))
+    vulnerable_interval_days = models.PositiveSmallIntegerField(
+        _("vulnerable households, at least every (days)")
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("visit policy")
+        verbose_name_plural = _("visit policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interval_days__gte=1)
+                & Q(vulnerable_interval_days__gte=1)
+                & Q(vulnerable_interval_days__lte=F("interval_days")),
+                name="visit_policy_intervals_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id}: {self.interval_days}/{self.vulnerable_interval_days}"
+
+
+class WelfareRound(models.Model):
+    """A welfare-check round (an epidemic, a cold spell): while it runs, every household
+    of the area is due at its interval, overriding both policy intervals."""
+
+    area = models.ForeignKey(
+        "areas.Area", verbose_name=_("area"), on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    interval_days = models.PositiveSmallIntegerField(_("every household, every (days)"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("welfare-check round")
+        verbose_name_plural = _("welfare-check rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")) & Q(interval_days__gte=1),
+                name="welfare_round_dates_sane",
+            ),
+        ]
+        indexes = [models.Index(fields=["area", "ends_on"], name="welfare_round_area")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScheduleBasis(models.TextChoices):
+    POLICY = "policy", _("Visit policy")
+    VULNERABLE = "vulnerable", _("Vulnerable household")
+    WELFARE_ROUND = "welfare_round", _("Welfare-check round")
+
+
+class ContactSchedule(models.Model):
+    """When each household is next due, computed on write (contact logged, pairing
+    changed, policy or round changed), never by aggregating contacts on read.
+
+    One row per household rather than columns on Pairing: the last contact belongs to
+    the household and survives a change of worker. `worker` mirrors the active pairing
+    so that a worker's due list is one range scan of (worker, next_due_on); the township
+    summary groups these rows. casework.services.schedule keeps both in step.
+    """
+
+    household = models.OneToOneField(
+        "registry.Household", primary_key=True, on_delete=models.CASCADE, related_name="schedule"
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_contact_at = models.DateTimeField(null=True, blank=True)
+    next_due_on = models.DateField()
+    interval_days = models.PositiveSmallIntegerField()
+    basis = models.CharField(max_length=16, choices=ScheduleBasis.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contact schedule")
+        verbose_name_plural = _("contact schedules")
+        indexes = [
+            models.Index(fields=["worker", "next_due_on"], name="schedule_worker_due"),
+            models.Index(fields=["next_due_on"], name="schedule_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} due {self.next_due_on}"
+
+
+# --- contacts ------------------------------------------------------------------------
+
+
+class ContactKind(models.TextChoices):
+    VISIT = "visit", _("Visit")
+    CALL = "call", _("Phone call")
+
+
+class Contact(models.Model):
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("worker"),
+        on_delete=models.PROTECT,
+        related_name="contacts",
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=ContactKind.choices)
+    occurred_at = models.DateTimeField(_("date and time"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=0)
+    met_with = models.CharField(_("who was met"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    needs_found = models.TextField(_("needs found"), blank=True)
+    # {"food": true, "heating": false, ...}: the check-list of the round, if any.
+    checklist = models.JSONField(_("check-list"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="contact_client_id_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["household", "occurred_at"], name="contact_household_at"),
+            models.Index(fields=["worker", "occurred_at"], name="contact_worker_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.household_id} {self.occurred_at:%Y-%m-%d}"
+
+
+# --- needs ---------------------------------------------------------------------------
+
+
+class NeedCategory(models.TextChoices):
+    HOUSING = "housing", _("Housing")
+    MEDICAL_COSTS = "medical_costs", _("Medical costs")
+    EMPLOYMENT = "employment", _("Employment")
+    TRAINING = "training", _("Training")
+    INCOME = "income", _("Income")
+    EDUCATION = "education", _("Education")
+    ELDERLY_CARE = "elderly_care", _("Elderly care")
+    DISABILITY_SUPPORT = "disability_support", _("Disability support")
+    VILLAGE_INFRASTRUCTURE = "village_infrastructure", _("Village infrastructure")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    OTHER = "other", _("Other")
+
+
+class Urgency(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediate")
+    HIGH = "high", _("High")
+    NORMAL = "normal", _("Normal")
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    CONFIRMED = "confirmed", _("Confirmed by the resident")
+    REOPENED = "reopened", _("Reopened")
+
+
+# Statuses waiting to be acknowledged, and statuses in which the need is still unmet.
+AWAITING_ACKNOWLEDGEMENT = (NeedStatus.OPEN, NeedStatus.REOPENED)
+UNRESOLVED = (
+    NeedStatus.OPEN,
+    NeedStatus.REOPENED,
+    NeedStatus.ACKNOWLEDGED,
+    NeedStatus.IN_PROGRESS,
+)
+
+
+class ServiceLevel(models.Model):
+    """How fast a need of one category and urgency must be acknowledged and resolved.
+    Seeded for every pair by migration 0002; supervisors adjust them in the admin."""
+
+    category = models.CharField(_("category"), max_length=24, choices=NeedCategory.choices)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    acknowledge_hours = models.PositiveIntegerField(_("acknowledge within (hours)"))
+    resolve_hours = models.PositiveIntegerField(_("resolve within (hours)"))
+    # A breach goes to the team leader at once, and to the supervisor if it is still
+    # breached this long after that.
+    supervisor_after_hours = models.PositiveIntegerField(
+        _("escalate to the supervisor after (hours)"), default=24
+    )
+
+    class Meta:
+        verbose_name = _("service level")
+        verbose_name_plural = _("service levels")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "urgency"], name="service_level_once"),
+            models.CheckConstraint(
+                condition=Q(acknowledge_hours__gte=1)
+                & Q(resolve_hours__gte=F("acknowledge_hours"))
+                & Q(supervisor_after_hours__gte=1),
+                name="service_level_hours_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}/{self.urgency}"
+
+
+class Need(models.Model):
+    """An urgent, difficult or worrying matter of a household, followed to the end.
+
+    `version` is bumped by every write (services.needs), and a write carrying an older
+    version is refused: two people editing one need never overwrite each other. The
+    due columns are set from the ServiceLevel when the need (re)opens, so escalation is
+    a range scan rather than a computation per row.
+    """
+
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="needs",
+    )
+    category = models.CharField(_("category"), max_length=24, choices=NeedCategory.choices)
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.OPEN
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The worker who follows the need; escalations go to their team leader's page.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("followed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_needs",
+    )
+    opened_at = models.DateTimeField(_("opened"))
+    # When the current cycle began (opening, or the last reopening): service levels
+    # count from here.
+    cycle_started_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    acknowledge_due_at = models.DateTimeField()
+    resolve_due_at = models.DateTimeField()
+    # 0 none, 1 team leader, 2 supervisor: the highest escalation of the current cycle.
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    # Bumped on reopening: service levels and escalations start again per cycle.
+    cycle = models.PositiveSmallIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(escalation_level__lte=2), name="need_escalation_level_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolve_due_at__gte=F("acknowledge_due_at")),
+                name="need_due_order",
+            ),
+            models.UniqueConstraint(
+                fields=["opened_by", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="need_client_id_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["household", "opened_at"], name="need_household_at"),
+            models.Index(fields=["owner", "status"], name="need_owner_status"),
+            # Escalation scans only unmet needs; these stay small however many are closed.
+            models.Index(
+                fields=["acknowledge_due_at"],
+                condition=Q(status__in=["open", "reopened"]),
+                name="need_ack_due_open",
+            ),
+            models.Index(
+                fields=["resolve_due_at"],
+                condition=Q(status__in=["open", "reopened", "acknowledged", "in_progress"]),
+                name="need_resolve_due_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NeedEventKind(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    STARTED = "started", _("Work started")
+    RESOLVED = "resolved", _("Resolved")
+    CONFIRMED = "confirmed", _("Confirmed by the resident")
+    REOPENED = "reopened", _("Reopened")
+    UPDATED = "updated", _("Changed")
+    NOTE = "note", _("Note")
+    ESCALATED = "escalated", _("Escalated")
+    REFERRED = "referred", _("Referred")
+    REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
+    REFERRAL_DECLINED = "referral_declined", _("Referral declined")
+    REFERRAL_ACTION = "referral_action", _("Action by the department")
+    ASSISTANCE = "assistance", _("Help recorded")
+    FEEDBACK = "feedback", _("Resident's feedback")
+
+
+class NeedEvent(models.Model):
+    """One line of a need's timeline. Rows are only ever inserted."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=NeedEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    referral = models.ForeignKey(
+        "Referral", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    detail = models.JSONField(default=dict, blank=True)
+    # A transition replayed with the same client UUID is found here and not done twice.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("need event")
+        verbose_name_plural = _("need events")
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="need_event_client_id_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["need", "at"], name="need_event_need_at")]
+
+    def __str__(self) -> str:
+        return f"{self.need_id} {self.kind}"
+
+
+class Breach(models.TextChoices):
+    ACKNOWLEDGE = "acknowledge", _("Not acknowledged in time")
+    RESOLVE = "resolve", _("Not resolved in time")
+
+
+class EscalationLevel(models.IntegerChoices):
+    TEAM_LEADER = 1, _("Team leader")
+    SUPERVISOR = 2, _("Supervisor")
+
+
+class Escalation(models.Model):
+    """A breached service level brought to the team leader (1), then the supervisor (2).
+    Unique per need, cycle, breach and level: running the escalation twice does nothing."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="escalations")
+    cycle = models.PositiveSmallIntegerField()
+    breach = models.CharField(max_length=12, choices=Breach.choices)
+    level = models.PositiveSmallIntegerField(choices=EscalationLevel.choices)
+    escalated_at = models.DateTimeField()
+    # Level 1 only: when the breach goes on to the supervisor if it is still breached
+    # (set from the service level, so the next run needs no per-row arithmetic).
+    supervisor_due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "cycle", "breach", "level"], name="escalation_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "escalated_at"], name="escalation_level_at")]
+
+    def __str__(self) -> str:
+        return f"{self.need_id} {self.breach} L{self.level}"
+
+
+# --- referrals -----------------------------------------------------------------------
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    COMPLETED = "completed", _("Completed")
+
+
+class Referral(models.Model):
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="referrals")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("referred to"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    note = models.TextField(_("what is asked"), blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    due_at = models.DateTimeField(_("answer expected by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "unit"],
+                condition=Q(status__in=["sent", "accepted"]),
+                name="referral_one_open_per_unit",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="referral_decline_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="referral_client_id_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status", "created_at"], name="referral_inbox"),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=["sent", "accepted"]),
+                name="referral_due_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need_id} → {self.unit_id}"
+
+
+# --- assistance and feedback ----------------------------------------------------------
+
+
+class AssistanceKind(models.TextChoices):
+    BENEFIT = "benefit", _("Benefit application")
+    MATERIAL = "material", _("Material help")
+
+
+class BenefitType(models.TextChoices):
+    PUBLIC_HOUSING = "public_housing", _("Public housing")
+    SERIOUS_ILLNESS = "serious_illness", _("Serious-illness assistance")
+    MINIMUM_LIVING = "minimum_living", _("Minimum living allowance")
+    DISABILITY_SUBSIDY = "disability_subsidy", _("Disability subsidy")
+    EDUCATION_GRANT = "education_grant", _("Education grant")
+    MICRO_LOAN = "micro_loan", _("Micro-loan")
+
+
+class BenefitStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    PAID = "paid", _("Paid")
+
+
+class MaterialType(models.TextChoices):
+    EQUIPMENT = "equipment", _("Equipment")
+    MEDICAL_DEVICE = "medical_device", _("Medical device")
+    GOODS = "goods", _("Goods")
+
+
+class Assistance(models.Model):
+    """Help given for a need: a benefit application (amount, status) or material help
+    (value). Amounts are yuan."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="assistance")
+    kind = models.CharField(_("kind"), max_length=10, choices=AssistanceKind.choices)
+    benefit_type = models.CharField(
+        _("benefit"), max_length=20, choices=BenefitType.choices, blank=True
+    )
+    benefit_status = models.CharField(
+        _("status"), max_length=10, choices=BenefitStatus.choices, blank=True
+    )
+    material_type = models.CharField(
+        _("material help"), max_length=16, choices=MaterialType.choices, blank=True
+    )
+    amount = models.DecimalField(
+        _("amount or value (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    given_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("assistance")
+        verbose_name_plural = _("assistance")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="assistance_amount_not_negative",
+            ),
+            # A benefit has a type and a status; material help has a type and no status.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="benefit")
+                    & ~Q(benefit_type="")
+                    & ~Q(benefit_status="")
+                    & Q(material_type="")
+                )
+                | (
+                    Q(kind="material")
+                    & ~Q(material_type="")
+                    & Q(benefit_type="")
+                    & Q(benefit_status="")
+                ),
+                name="assistance_kind_consistent",
+            ),
+            models.UniqueConstraint(
+                fields=["recorded_by", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="assistance_client_id_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need_id} {self.benefit_type or self.material_type}"
+
+
+class FeedbackSource(models.TextChoices):
+    WORKER = "worker", _("Recorded by the worker")
+    RESIDENT = "resident", _("Given by the resident")
+
+
+class Feedback(models.Model):
+    """The resident's satisfaction with how a need was resolved: one per need and cycle."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="feedback")
+    cycle = models.PositiveSmallIntegerField()
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"))
+    comment = models.TextField(_("comment"), blank=True)
+    source = models.CharField(max_length=10, choices=FeedbackSource.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__gte=1) & Q(satisfaction__lte=5),
+                name="feedback_satisfaction_1_to_5",
+            ),
+            models.UniqueConstraint(fields=["need", "cycle"], name="feedback_once_per_cycle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need_id}: {self.satisfaction}"
