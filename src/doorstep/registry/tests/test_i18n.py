@@ -1,0 +1,269 @@
+"""Languages: every string translated, compiled catalogues in step with their sources,
+and no page that mixes English into Chinese or Uyghur."""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
+TRANSLATED = ["zh_Hans", "ug"]
+PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[sdfr]|%%")
+
+
+def read_po(path: Path) -> list[dict]:
+    """Entries of a .po file: msgctxt, msgid, msgid_plural, msgstr (index → text), flags.
+
+    Small on purpose (no polib dependency): handles what xgettext and msgmerge write.
+    """
+    entries: list[dict] = []
+    current: dict | None = None
+    key: tuple[str, int] | None = None
+
+    def new() -> dict:
+        return {"msgctxt": None, "msgid": None, "msgid_plural": None, "msgstr": {}, "flags": set()}
+
+    for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
+        line = raw.strip()
+        if not line:
+            if current and current["msgid"] is not None:
+                entries.append(current)
+            current, key = None, None
+            continue
+        if current is None:
+            current = new()
+        if line.startswith("#~"):
+            current["obsolete"] = True
+            continue
+        if line.startswith("#,"):
+            current["flags"] |= {flag.strip() for flag in line[2:].split(",")}
+            continue
+        if line.startswith("#"):
+            continue
+        match = re.match(r"^(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s+(\".*\")$", line)
+        if match:
+            kind, index, text = match.group(1), match.group(2), ast.literal_eval(match.group(3))
+            if kind == "msgstr":
+                key = ("msgstr", int(index or 0))
+                current["msgstr"][key[1]] = text
+            else:
+                key = (kind, 0)
+                current[kind] = text
+        elif line.startswith('"') and key is not None:
+            text = ast.literal_eval(line)
+            if key[0] == "msgstr":
+                current["msgstr"][key[1]] += text
+            else:
+                current[key[0]] += text
+    return [e for e in entries if not e.get("obsolete")]
+
+
+def messages(language: str) -> list[dict]:
+    return [e for e in read_po(LOCALE_DIR / language / "LC_MESSAGES" / "django.po") if e["msgid"]]
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_is_translated_and_none_is_fuzzy(language):
+    entries = messages(language)
+    assert len(entries) > 100
+    untranslated = [e["msgid"] for e in entries if not all(e["msgstr"].values())]
+    fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
+    assert not untranslated, f"untranslated in {language}: {untranslated}"
+    assert not fuzzy, f"fuzzy in {language}: {fuzzy}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_translations_keep_the_placeholders(language):
+    wrong = []
+    for entry in messages(language):
+        for text in entry["msgstr"].values():
+            if sorted(PLACEHOLDER.findall(text)) != sorted(PLACEHOLDER.findall(entry["msgid"])):
+                wrong.append(entry["msgid"])
+    assert not wrong, f"placeholders differ in {language}: {wrong}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_compiled_catalogue_matches_its_source(language):
+    """The committed .mo must say exactly what the .po says: run compilemessages."""
+    folder = LOCALE_DIR / language / "LC_MESSAGES"
+    with open(folder / "django.mo", "rb") as handle:
+        compiled = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
+    expected: dict = {}
+    for entry in messages(language):
+        msgid = entry["msgid"]
+        if entry["msgctxt"] is not None:
+            msgid = f"{entry['msgctxt']}\x04{msgid}"
+        if entry["msgid_plural"] is not None:
+            for index, text in entry["msgstr"].items():
+                expected[(msgid, index)] = text
+        else:
+            expected[msgid] = entry["msgstr"][0]
+    compiled = {k: v for k, v in compiled.items() if k != ""}
+    stale = {k for k in expected if compiled.get(k) != expected[k]}
+    extra = set(compiled) - set(expected)
+    assert not stale and not extra, (
+        f"{language}: django.mo is out of step with django.po "
+        f"(differs: {sorted(map(str, stale))[:5]}, only in .mo: {sorted(map(str, extra))[:5]}); "
+        "run `cd src/doorstep && ../../manage.py compilemessages`"
+    )
+
+
+# --- no page mixes languages ---------------------------------------------------------
+
+
+class _VisibleText(HTMLParser):
+    """Text a reader sees or hears: text nodes and a few attributes, not scripts."""
+
+    ATTRIBUTES = {"placeholder", "title", "aria-label", "alt", "value", "data-any-label"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        attributes = dict(attrs)
+        for name, value in attrs:
+            if name in self.ATTRIBUTES and value:
+                if name == "value" and attributes.get("type") not in ("submit", "button"):
+                    continue
+                self.chunks.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.chunks.append(data)
+
+
+def english_leftovers(html: str, catalogue: list[str]) -> list[str]:
+    parser = _VisibleText()
+    parser.feed(html)
+    chunks = [" ".join(chunk.split()) for chunk in parser.chunks]
+    found = []
+    for source in catalogue:
+        # Fill placeholders with nothing: what stays is the English around them.
+        words = [part.strip() for part in PLACEHOLDER.split(source) if part.strip(" .,:;()")]
+        for part in words:
+            if " " in part:
+                if any(part in chunk for chunk in chunks):
+                    found.append(part)
+            elif any(chunk.strip(" .,:;()") == part.strip(" .,:;()") for chunk in chunks):
+                found.append(part)
+    return sorted(set(found))
+
+
+@pytest.fixture
+def catalogue():
+    return [e["msgid"] for e in messages("zh_Hans")]
+
+
+def _main_pages(household):
+    head = household.residents.get(relationship="head")
+    return [
+        reverse("registry:home"),
+        reverse("registry:households"),
+        reverse("registry:households") + "?q=zzz-nothing",
+        reverse("registry:household", args=[household.pk]),
+        reverse("registry:household_edit", args=[household.pk]),
+        reverse("registry:household_create"),
+        reverse("registry:resident_create", args=[household.pk]),
+        reverse("registry:resident_edit", args=[household.pk, head.pk]),
+        reverse("registry:resident_delete", args=[household.pk, head.pk]),
+        "/households/999999/",  # the 404 page
+        "/households/?cursor=forged",  # the 400 page
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "ug"])
+def test_no_page_mixes_english_into_the_chosen_language(
+    client, language, catalogue, worker_a, analyst, areas
+):
+    from doorstep.core.testing import make_household
+
+    household = make_household(
+        area=areas["village_a"],
+        latitude=41.17,
+        longitude=80.26,
+        phone="13800138000",
+        vulnerabilities=("elderly_alone",),
+        members=2,
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(worker_a)
+    pages = _main_pages(household)
+    problems = {}
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code in (200, 400, 404), url
+        leftovers = english_leftovers(response.content.decode(), catalogue)
+        if leftovers:
+            problems[url] = leftovers
+    # A failed form and a conflict page draw their messages too.
+    response = client.post(reverse("registry:household_create"), {"phone": "1"})
+    if leftovers := english_leftovers(response.content.decode(), catalogue):
+        problems["POST new household"] = leftovers
+    client.force_login(analyst)
+    if leftovers := english_leftovers(client.get("/").content.decode(), catalogue):
+        problems["analyst home"] = leftovers
+    client.logout()
+    if leftovers := english_leftovers(
+        client.get(reverse("accounts:login")).content.decode(), catalogue
+    ):
+        problems["sign in"] = leftovers
+    assert not problems, problems
+
+
+@pytest.mark.django_db
+def test_the_check_would_notice_english(client, catalogue, worker_a):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(worker_a)
+    assert "Households" in english_leftovers(client.get("/households/").content.decode(), catalogue)
+
+
+@pytest.mark.django_db
+def test_uyghur_pages_are_right_to_left(client, worker_a, household_a):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ug"
+    client.force_login(worker_a)
+    for url in ["/", "/households/", f"/households/{household_a.pk}/", reverse("accounts:login")]:
+        body = client.get(url).content.decode()
+        assert '<html lang="ug" dir="rtl">' in body, url
+
+
+@pytest.mark.django_db
+def test_chinese_is_the_default_and_left_to_right(client, worker_a):
+    client.force_login(worker_a)
+    body = client.get("/").content.decode()
+    assert '<html lang="zh-hans" dir="ltr">' in body
+    assert "我的住户" in body
+
+
+@pytest.mark.django_db
+def test_switching_language_keeps_the_page(client, worker_a, household_a):
+    client.force_login(worker_a)
+    url = f"/households/{household_a.pk}/"
+    response = client.post(reverse("set_language"), {"language": "ug", "next": url})
+    assert response.status_code == 302 and response.url == url
+    assert 'dir="rtl"' in client.get(url).content.decode()
+
+
+def test_stylesheet_uses_logical_properties_only():
+    css = (Path(settings.BASE_DIR) / "src/doorstep/core/static/doorstep/doorstep.css").read_text()
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    physical = re.findall(
+        r"(?:margin|padding|border)-(?:left|right)|(?<![-\w])(?:left|right)\s*:|text-align:\s*(?:left|right)|float:\s*(?:left|right)",
+        css,
+    )
+    assert not physical, physical
