@@ -22,6 +22,10 @@ FILES = {
     "leaflet.markercluster/MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
     "leaflet.markercluster/MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
     "echarts/echarts.min.js": "echarts/dist/echarts.min.js",
+    # /api/docs (core/apidocs.py)
+    "swagger-ui/swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui/swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
+    "swagger-ui/LICENSE": "swagger-ui-dist/LICENSE",
 }
 
 

@@ -12,8 +12,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from doorstep.accounts.services import api_token_authenticate
+from doorstep.core.apidocs import LocalSwagger
+from doorstep.core.schemas import pydantic_error_message
 
 
 class SessionAuth(APIKeyCookie):
@@ -23,6 +26,17 @@ class SessionAuth(APIKeyCookie):
 
     def __init__(self) -> None:
         super().__init__(csrf=True)
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a signed-in session there is nothing to protect: answer 401 (not
+        # ninja's 403 for a missing CSRF token), so that a client with a wrong token
+        # learns that it is not authenticated.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, _("The CSRF token is missing or wrong. Reload the page."))
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None):
         user = getattr(request, "user", None)
@@ -36,6 +50,8 @@ class TokenAuth(HttpBearer):
         user = api_token_authenticate(token)
         if user is not None:
             request.user = user
+            # accounts.api refuses to mint tokens with a token (see tokens_create).
+            request.doorstep_token_auth = True
         return user
 
 
@@ -46,6 +62,8 @@ api = NinjaAPI(
     "limited to the caller's area; a record outside it answers 404.",
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
+    # Offices run on closed networks: swagger-ui comes from our static files, not a CDN.
+    docs=LocalSwagger(),
 )
 
 
@@ -62,7 +80,7 @@ def _validation_error(request, exc: NinjaValidationError):
             for part in err.get("loc", [])
             if part not in ("body", "query", "path", "payload")
         ]
-        errors.append({"field": ".".join(loc), "message": str(err.get("msg", ""))})
+        errors.append({"field": ".".join(loc), "message": pydantic_error_message(err)})
     return api.create_response(
         request, error_body(_("The request is not valid."), errors), status=422
     )
@@ -97,12 +115,22 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+    detail = str(exc)
+    if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
+        # ninja's own message, in English: say it in the caller's language.
+        detail = _("The request body is not valid JSON.")
+    return api.create_response(request, error_body(detail), status=exc.status_code)
 
 
 # Routers register themselves here; import order is the order in the docs.
+from doorstep.accounts.api import me_router, tokens_router  # noqa: E402
 from doorstep.areas.api import router as areas_router  # noqa: E402
 from doorstep.registry.api import router as registry_router  # noqa: E402
+from doorstep.registry.api_imports import exports_router, imports_router  # noqa: E402
 
+api.add_router("/v1/me", me_router, tags=["accounts"])
+api.add_router("/v1/tokens", tokens_router, tags=["accounts"])
 api.add_router("/v1/areas", areas_router, tags=["areas"])
 api.add_router("/v1/households", registry_router, tags=["households"])
+api.add_router("/v1/imports", imports_router, tags=["imports"])
+api.add_router("/v1/exports", exports_router, tags=["exports"])

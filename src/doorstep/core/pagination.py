@@ -38,7 +38,22 @@ def decode_cursor(cursor: str, *, width: int) -> list[Any]:
         raise BadCursor("malformed cursor")
     if not all(isinstance(v, str | int) for v in values):
         raise BadCursor("malformed cursor")
+    # A forged cursor must fail here, not in the database: PostgreSQL refuses NUL in
+    # text, a bigint column refuses a huge number, and no driver takes a lone surrogate.
+    for v in values:
+        if isinstance(v, int) and not -(2**63) <= v < 2**63:
+            raise BadCursor("malformed cursor")
+        if isinstance(v, str) and ("\x00" in v or not v.isprintable() and _unencodable(v)):
+            raise BadCursor("malformed cursor")
     return values
+
+
+def _unencodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 @dataclass

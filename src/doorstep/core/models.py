@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a write sent with an Idempotency-Key header.
+
+    A field client on a bad connection resends a write it never saw answered; the
+    replay finds this row and gets the first answer back instead of a second
+    household. The row is written in the same transaction as the write it records
+    (core.idempotency), so a rolled-back write leaves no key behind.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_keys"
+    )
+    key = models.UUIDField(_("idempotency key"))
+    # "POST /api/v1/households": a key reused on another endpoint is refused.
+    endpoint = models.CharField(max_length=200)
+    # SHA-256 of the request body: a key reused with another body is refused.
+    request_digest = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key} {self.endpoint}"

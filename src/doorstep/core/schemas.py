@@ -1,0 +1,112 @@
+"""Schemas and field types shared by every API router."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
+
+# Ids are bigint columns: a larger number would overflow the database driver (a 5xx).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description="Record id.")]
+
+
+def _printable(value: str) -> str:
+    # PostgreSQL refuses NUL in text and no database takes a lone surrogate: refuse
+    # both here with a 422 instead of failing in the driver with a 500.
+    if "\x00" in value:
+        raise PydanticCustomError("doorstep_null_character", _("Null characters are not allowed."))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError(
+            "doorstep_invalid_character", _("The text holds characters that are not valid.")
+        ) from None
+    return value
+
+
+# Every free-text input goes through this type.
+Text = Annotated[str, AfterValidator(_printable)]
+
+
+class FieldError(Schema):
+    field: str = Field(
+        description="Dotted path of the field at fault (e.g. head.id_number), or empty."
+    )
+    message: str = Field(description="What is wrong, in the caller's language.")
+
+
+class ErrorOut(Schema):
+    """The one error shape of the API."""
+
+    detail: str = Field(description="What went wrong, in the caller's language.")
+    errors: list[FieldError] = Field(description="One entry per field at fault; may be empty.")
+
+
+def error_responses(*codes: int) -> dict[int, type[ErrorOut]]:
+    """Document the error answers of an operation; 401 and 422 apply to all of them."""
+    return {code: ErrorOut for code in sorted({401, 422, *codes})}
+
+
+# Pydantic's messages are English only: every error the API can raise for bad input
+# is said again here through gettext. Custom errors (type "doorstep_...") are raised
+# with a message already translated.
+def _messages() -> dict[str, str]:
+    return {
+        "missing": _("This field is required."),
+        "string_type": _("Enter text."),
+        "string_too_long": _("Enter at most %(max_length)s characters."),
+        "string_too_short": _("Enter at least %(min_length)s characters."),
+        "string_pattern_mismatch": _("The text is not in the expected form."),
+        "int_type": _("Enter a whole number."),
+        "int_parsing": _("Enter a whole number."),
+        "int_from_float": _("Enter a whole number."),
+        "float_type": _("Enter a number."),
+        "float_parsing": _("Enter a number."),
+        "finite_number": _("Enter a finite number."),
+        "decimal_type": _("Enter a number."),
+        "decimal_parsing": _("Enter a number."),
+        "decimal_max_digits": _("Enter a number with at most %(max_digits)s digits."),
+        "decimal_max_places": _("Enter at most %(decimal_places)s decimal places."),
+        "decimal_whole_digits": _("Enter at most %(whole_digits)s digits before the point."),
+        "greater_than_equal": _("Enter a value of at least %(ge)s."),
+        "greater_than": _("Enter a value greater than %(gt)s."),
+        "less_than_equal": _("Enter a value of at most %(le)s."),
+        "less_than": _("Enter a value less than %(lt)s."),
+        "enum": _("Choose one of: %(expected)s."),
+        "literal_error": _("Choose one of: %(expected)s."),
+        "bool_type": _("Enter true or false."),
+        "bool_parsing": _("Enter true or false."),
+        "uuid_type": _("Enter a UUID."),
+        "uuid_parsing": _("Enter a UUID."),
+        "uuid_version": _("Enter a UUID."),
+        "date_type": _("Enter a date as YYYY-MM-DD."),
+        "date_parsing": _("Enter a date as YYYY-MM-DD."),
+        "date_from_datetime_parsing": _("Enter a date as YYYY-MM-DD."),
+        "date_from_datetime_inexact": _("Enter a date as YYYY-MM-DD."),
+        "list_type": _("Send a list."),
+        "too_long": _("Send at most %(max_length)s items."),
+        "too_short": _("Send at least %(min_length)s items."),
+        "dict_type": _("Send a JSON object."),
+        "model_type": _("Send a JSON object."),
+        "model_attributes_type": _("Send a JSON object."),
+        "extra_forbidden": _("This field is not allowed."),
+        "json_invalid": _("The request body is not valid JSON."),
+    }
+
+
+def pydantic_error_message(err: dict) -> str:
+    kind = str(err.get("type", ""))
+    if kind.startswith("doorstep_"):
+        return str(err.get("msg", ""))
+    template = _messages().get(kind)
+    if template is None:
+        return _("This value is not valid.")
+    ctx = {key: str(value) for key, value in (err.get("ctx") or {}).items()}
+    try:
+        return template % ctx if "%(" in template else template
+    except (KeyError, ValueError):
+        return _("This value is not valid.")

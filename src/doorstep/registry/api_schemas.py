@@ -1,0 +1,285 @@
+"""Input and output schemas of the households API (registry/api.py): one of each per
+operation. Field checks call the validators that forms and the importer use, so a
+malformed phone or ID number is refused with the field named before any write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from ninja import Schema
+from pydantic import AfterValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from doorstep.core.schemas import ErrorOut, Id, Text
+from doorstep.registry.models import Relationship, Sex, Vulnerability
+from doorstep.registry.validators import (
+    LANGUAGE_CODES,
+    normalize_id_number,
+    parse_id_number,
+    validate_phone,
+)
+
+Language = enum.StrEnum("Language", {code.upper(): code for code in LANGUAGE_CODES})
+Language.__doc__ = "A language code: zh, ug, kk, ky, mn, bo, en, ru."
+
+
+def _phone(value: str) -> str:
+    if value.strip() == "":
+        return ""
+    try:
+        validate_phone(value)
+    except DjangoValidationError as exc:
+        raise PydanticCustomError("doorstep_phone", exc.messages[0]) from None
+    return value
+
+
+def _id_number(value: str) -> str:
+    if value.strip() == "":
+        return ""
+    try:
+        parse_id_number(value)
+    except DjangoValidationError as exc:
+        raise PydanticCustomError("doorstep_id_number", exc.messages[0]) from None
+    return normalize_id_number(value)
+
+
+Phone = Annotated[
+    Text,
+    Field(
+        max_length=32,
+        description="11-digit mobile (13x–19x) or landline with area code (0xx-xxxxxxx); "
+        "+86 and spaces are accepted and removed. Empty for none.",
+    ),
+    AfterValidator(_phone),
+]
+IdNumber = Annotated[
+    Text,
+    Field(
+        max_length=24,
+        description="18-character resident ID number (GB 11643) with a valid check digit.",
+    ),
+    AfterValidator(_id_number),
+]
+Name = Annotated[Text, Field(min_length=1, max_length=64, description="Full name.")]
+Occupation = Annotated[Text, Field(max_length=100, description="Occupation, free text.")]
+Skills = Annotated[Text, Field(max_length=255, description="Skills, free text.")]
+HouseholdNo = Annotated[
+    Text, Field(min_length=1, max_length=32, description="Household number, unique.")
+]
+Address = Annotated[Text, Field(max_length=200, description="Street address.")]
+Latitude = Annotated[float, Field(ge=-90, le=90, description="WGS 84 latitude.")]
+Longitude = Annotated[float, Field(ge=-180, le=180, description="WGS 84 longitude.")]
+Income = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=12, decimal_places=2, description="Yearly income in yuan."),
+]
+Languages = Annotated[
+    list[Language],
+    Field(max_length=len(LANGUAGE_CODES), description="Preferred languages, most preferred first."),
+]
+Vulnerabilities = Annotated[
+    list[Vulnerability],
+    Field(max_length=len(Vulnerability.values), description="Vulnerability categories."),
+]
+Version = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=2**31 - 1,
+        description="The version you read. A stale one answers 409 with the current record.",
+    ),
+]
+
+# Blank-able text columns are "" in the database, never NULL: null in a request means "clear".
+_BLANK_IF_NULL = {"sex", "phone", "occupation", "skills", "address"}
+
+
+class InputSchema(Schema):
+    # An unknown field is refused (a misspelt "vulnerabilites" must not be dropped silently).
+    model_config = ConfigDict(extra="forbid")
+
+    def service_fields(self) -> dict[str, Any]:
+        """The fields the client sent, as keyword arguments for registry.services."""
+        data = self.model_dump(exclude_unset=True)
+        for key in _BLANK_IF_NULL & data.keys():
+            if data[key] is None:
+                data[key] = ""
+        if "languages" in data:
+            data["languages"] = [str(code) for code in data["languages"]]
+        if data.get("id_number") == "":
+            data["id_number"] = None
+        return data
+
+
+# --- residents ---------------------------------------------------------------------
+
+
+class HeadIn(InputSchema):
+    """The head of a new household."""
+
+    name: Name
+    sex: Sex | None = Field(None, description="M or F.")
+    birth_date: dt.date | None = Field(None, description="YYYY-MM-DD.")
+    phone: Phone = ""
+    id_number: IdNumber | None = None
+    occupation: Occupation = ""
+    skills: Skills = ""
+
+
+class ResidentCreateIn(HeadIn):
+    relationship: Relationship = Field(description="Relationship to the head of household.")
+
+
+class ResidentUpdateIn(InputSchema):
+    """Only the fields sent are changed; null clears a field that may be empty."""
+
+    name: Name = None
+    sex: Sex | None = Field(None, description="M or F; null clears.")
+    birth_date: dt.date | None = Field(None, description="YYYY-MM-DD; null clears.")
+    relationship: Relationship = Field(None, description="Relationship to the head.")
+    phone: Phone | None = None
+    id_number: IdNumber | None = None
+    occupation: Occupation | None = None
+    skills: Skills | None = None
+
+
+class ResidentOut(Schema):
+    id: int
+    name: str
+    sex: Sex | None = Field(description="M, F, or null when not recorded.")
+    birth_date: dt.date | None
+    relationship: Relationship
+    phone: str
+    id_number: str | None
+    occupation: str
+    skills: str
+
+    @staticmethod
+    def resolve_sex(obj) -> str | None:
+        return obj.sex or None
+
+
+# --- households --------------------------------------------------------------------
+
+
+class AreaRefOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class HouseholdCreateIn(InputSchema):
+    household_no: HouseholdNo
+    area: Id = Field(description="Id of a village, community or grid inside your area.")
+    address: Address = ""
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    phone: Phone = ""
+    languages: Languages = []
+    annual_income: Income | None = None
+    vulnerabilities: Vulnerabilities = []
+    head: HeadIn
+
+
+class HouseholdUpdateIn(InputSchema):
+    """Only the fields sent are changed; `version` is required."""
+
+    version: Version
+    household_no: HouseholdNo = None
+    area: Id = Field(None, description="Id of a village, community or grid inside your area.")
+    address: Address | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    phone: Phone | None = None
+    languages: Languages = Field(None, description="Replaces the list; [] clears it.")
+    annual_income: Income | None = None
+    vulnerabilities: Vulnerabilities = Field(None, description="Replaces the list; [] clears it.")
+
+
+class HouseholdOut(Schema):
+    id: int
+    household_no: str
+    area: AreaRefOut
+    address: str
+    latitude: float | None
+    longitude: float | None
+    phone: str
+    languages: list[Language]
+    annual_income: Decimal | None = Field(description="Yearly income in yuan.")
+    vulnerabilities: list[Vulnerability]
+    residents: list[ResidentOut] = Field(description="The head first, then in order of entry.")
+    version: int = Field(description="Send it back with a change (PATCH).")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_languages(obj) -> list[str]:
+        return obj.language_list
+
+    @staticmethod
+    def resolve_vulnerabilities(obj) -> list[str]:
+        return sorted(v.category for v in obj.vulnerabilities.all())
+
+    @staticmethod
+    def resolve_residents(obj) -> list:
+        residents = list(obj.residents.all())
+        return sorted(residents, key=lambda r: (r.relationship != Relationship.HEAD, r.pk))
+
+
+class HeadOut(Schema):
+    id: int
+    name: str
+
+
+class HouseholdListItemOut(Schema):
+    id: int
+    household_no: str
+    area: AreaRefOut
+    address: str
+    phone: str
+    head: HeadOut | None = Field(description="Null only while a household is being repaired.")
+    vulnerabilities: list[Vulnerability]
+    version: int
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_head(obj):
+        return getattr(obj, "head", None)
+
+    @staticmethod
+    def resolve_vulnerabilities(obj) -> list[str]:
+        return obj.vulnerability_list
+
+
+class HouseholdListQuery(Schema):
+    q: Text = Field(
+        "",
+        max_length=100,
+        description="Household number, resident name or phone prefix; an ID number; "
+        "or (3+ characters) part of the address.",
+    )
+    area: Id | None = Field(None, description="Only households in this area and below it.")
+    vulnerability: Vulnerability | None = Field(None, description="Only this category.")
+    cursor: Text | None = Field(
+        None, max_length=512, description="next_cursor of the previous page."
+    )
+    limit: int = Field(50, ge=1, le=200, description="Page size.")
+
+
+class HouseholdPageOut(Schema):
+    items: list[HouseholdListItemOut]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end."
+    )
+
+
+class ConflictOut(ErrorOut):
+    current: HouseholdOut = Field(description="The record as it is now.")
+    changed_fields: list[str] = Field(
+        description="Fields you sent whose value in the current record differs from yours: "
+        "check them, then send again with the current version."
+    )
