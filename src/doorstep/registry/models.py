@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -179,3 +180,64 @@ class Resident(models.Model):
                 errors["sex"] = _("The sex does not agree with the resident ID number.")
             if errors:
                 raise ValidationError(errors)
+
+
+class ImportJob(models.Model):
+    """One run of the household importer over an uploaded file: a dry run, or the real
+    import of a file whose dry run came back clean. The page polls it for progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    # Path of the upload under MEDIA_ROOT; deleted once a real run has finished.
+    file = models.CharField(_("file"), max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=True)
+    # The dry run a real run follows: the page offers "Import" on a clean dry run.
+    source = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Messages are written in the language of whoever started the job.
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+    residents = models.PositiveIntegerField(default=0)
+    vulnerabilities = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    # At most importer.ERROR_CAP entries of {"row", "column", "message"}; the total is error_count.
+    errors = models.JSONField(default=list, blank=True)
+    written = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        indexes = [models.Index(fields=["user", "created_at"], name="importjob_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

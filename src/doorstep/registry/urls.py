@@ -1,6 +1,6 @@
 from django.urls import path
 
-from doorstep.registry import views
+from doorstep.registry import views, views_import
 
 app_name = "registry"
 urlpatterns = [
@@ -24,4 +24,10 @@ urlpatterns = [
         views.resident_delete,
         name="resident_delete",
     ),
+    # Import and export (views_import.py).
+    path("imports/", views_import.import_upload, name="import_upload"),
+    path("imports/<int:job_id>/", views_import.import_job, name="import_job"),
+    path("imports/<int:job_id>/progress/", views_import.import_progress, name="import_progress"),
+    path("imports/<int:job_id>/run/", views_import.import_run, name="import_run"),
+    path("households/export/", views_import.households_export_view, name="households_export"),
 ]
