@@ -1,0 +1,24 @@
+"""Background work for casework. Tasks take primary keys (or nothing), never instances."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from doorstep.areas.models import Area
+
+
+@task()
+def escalate_breached_needs() -> dict[str, int]:
+    """Run every few minutes (db_worker + a scheduler); safe to run twice or in parallel."""
+    from doorstep.casework.services.escalation import needs_escalate
+
+    return needs_escalate()
+
+
+@task()
+def schedules_refresh_area_task(area_id: int) -> int:
+    """After a visit policy or welfare-check round changes under `area_id`."""
+    from doorstep.casework.services.schedule import schedules_refresh_area
+
+    area = Area.objects.filter(pk=area_id).first()
+    return schedules_refresh_area(area=area) if area is not None else 0
