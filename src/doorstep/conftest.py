@@ -82,7 +82,7 @@ def household_b(areas):
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     import shutil
 
@@ -99,3 +99,28 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+# --- browser tests: skip without Debian's chromium, unless CI demands them -------------
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _browser_required() -> bool:
+    return os.environ.get("DOORSTEP_REQUIRE_BROWSER") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.path.exists(CHROMIUM) or _browser_required():
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing (apt-get install chromium)")
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # CI sets DOORSTEP_REQUIRE_BROWSER=1: a missing browser is then a failure, never a skip.
+    missing = not os.path.exists(CHROMIUM)
+    if item.get_closest_marker("browser") and missing and _browser_required():
+        pytest.fail(f"DOORSTEP_REQUIRE_BROWSER=1 but {CHROMIUM} is missing", pytrace=False)
