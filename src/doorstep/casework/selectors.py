@@ -1,0 +1,385 @@
+"""Every casework read, scoped to the caller. A record outside the caller's scope
+answers 404 (never 403); single-record reads of personal data are audited.
+
+Who sees what:
+- workers, team leaders, supervisors, administrators: the households of their area
+  subtree (registry.selectors), plus the households they are paired with outside it
+  (a unit's staff are paired with twinned villages far from where they work);
+- department responders: only needs referred to their unit, and those referrals;
+- analysts: the overdue summary (counts), never a household, need or contact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from doorstep.accounts.models import Role
+from doorstep.areas.models import Area
+from doorstep.casework.models import (
+    Contact,
+    ContactSchedule,
+    Feedback,
+    Need,
+    NeedEvent,
+    Pairing,
+    Referral,
+    ReferralStatus,
+    Unit,
+)
+from doorstep.casework.services.common import CASEWORK_ROLES, PAIRABLE_ROLES
+from doorstep.casework.services.needs import responder_unit_id
+from doorstep.core.pagination import Page, decode_cursor, encode_cursor
+from doorstep.privacy.models import AuditAction
+from doorstep.privacy.services import audit_record
+from doorstep.registry.models import Household, Relationship, Resident
+from doorstep.registry.selectors import households_visible_to
+
+SUMMARY_ROLES = frozenset({Role.TEAM_LEADER, Role.SUPERVISOR, Role.ADMIN, Role.ANALYST})
+# Referrals a responder still sees the need of (a declined one is handed back).
+_RESPONDER_STATUSES = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED]
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _audit_view(user, *, object_type: str, pk, household_id: int, channel: str) -> None:
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type=object_type,
+        object_id=pk,
+        household_id=household_id,
+        channel=channel,
+    )
+
+
+def page_newest_first(qs: QuerySet, *, cursor: str | None, size: int) -> Page:
+    """Keyset page on `id` descending (newest first); core.pagination pages ascending."""
+    before = decode_cursor(cursor, width=1)[0] if cursor else None
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    rows = list(qs.order_by("-pk")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return Page(
+        items=rows,
+        next_cursor=encode_cursor([rows[-1].pk]) if more and rows else None,
+        has_previous=before is not None,
+    )
+
+
+# --- households -----------------------------------------------------------------------
+
+
+def households_reachable_by(user) -> QuerySet[Household]:
+    """The registry's scope, plus households actively paired with `user`."""
+    if not _active(user):
+        return Household.objects.none()
+    visible = households_visible_to(user)
+    if user.role not in PAIRABLE_ROLES:
+        return visible
+    paired = Household.objects.filter(
+        pk__in=Pairing.objects.active().filter(worker=user).values("household_id")
+    )
+    return visible | paired
+
+
+def household_reachable_for(user, household_id: int, *, channel: str) -> Household:
+    household = households_reachable_by(user).select_related("area").filter(pk=household_id).first()
+    if household is None:
+        raise Http404
+    _audit_view(
+        user, object_type="household", pk=household.pk, household_id=household.pk, channel=channel
+    )
+    return household
+
+
+# --- pairings and contacts --------------------------------------------------------------
+
+
+def pairings_visible_to(user) -> QuerySet[Pairing]:
+    if not _active(user) or user.role not in CASEWORK_ROLES:
+        return Pairing.objects.none()
+    return Pairing.objects.filter(household_id__in=households_reachable_by(user).values("pk"))
+
+
+def pairing_for(user, pairing_id: int) -> Pairing:
+    pairing = (
+        pairings_visible_to(user)
+        .select_related("worker", "household")
+        .filter(pk=pairing_id)
+        .first()
+    )
+    if pairing is None:
+        raise Http404
+    return pairing
+
+
+def contacts_visible_to(user) -> QuerySet[Contact]:
+    if not _active(user) or user.role not in CASEWORK_ROLES:
+        return Contact.objects.none()
+    return Contact.objects.filter(household_id__in=households_reachable_by(user).values("pk"))
+
+
+# --- needs ---------------------------------------------------------------------------
+
+
+def needs_visible_to(user) -> QuerySet[Need]:
+    if not _active(user):
+        return Need.objects.none()
+    if user.role == Role.RESPONDER:
+        unit_id = responder_unit_id(user)
+        if unit_id is None:
+            return Need.objects.none()
+        return Need.objects.filter(
+            pk__in=Referral.objects.filter(unit_id=unit_id, status__in=_RESPONDER_STATUSES).values(
+                "need_id"
+            )
+        )
+    if user.role not in CASEWORK_ROLES:
+        return Need.objects.none()
+    return Need.objects.filter(household_id__in=households_reachable_by(user).values("pk"))
+
+
+def need_for(user, need_id: int, *, channel: str) -> Need:
+    need = (
+        needs_visible_to(user)
+        .select_related("household", "household__area", "owner")
+        .filter(pk=need_id)
+        .first()
+    )
+    if need is None:
+        raise Http404
+    _audit_view(
+        user, object_type="need", pk=need.pk, household_id=need.household_id, channel=channel
+    )
+    return need
+
+
+def need_timeline(need: Need) -> list[NeedEvent]:
+    """Every step of a need, oldest first (one query)."""
+    return list(
+        NeedEvent.objects.filter(need=need)
+        .select_related("actor", "referral__unit")
+        .order_by("at", "pk")
+    )
+
+
+def escalated_needs_visible_to(user) -> QuerySet[Need]:
+    """What a team leader (level 1 and up) or a supervisor (level 2) must look at."""
+    if not _active(user):
+        return Need.objects.none()
+    level = {Role.TEAM_LEADER: 1, Role.ADMIN: 1, Role.SUPERVISOR: 2}.get(user.role)
+    if level is None:
+        return Need.objects.none()
+    return needs_visible_to(user).filter(escalation_level__gte=level)
+
+
+# --- referrals and units -----------------------------------------------------------------
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    if not _active(user):
+        return Referral.objects.none()
+    if user.role == Role.RESPONDER:
+        unit_id = responder_unit_id(user)
+        return Referral.objects.filter(unit_id=unit_id) if unit_id else Referral.objects.none()
+    if user.role not in CASEWORK_ROLES:
+        return Referral.objects.none()
+    return Referral.objects.filter(need_id__in=needs_visible_to(user).values("pk"))
+
+
+def referral_for(user, referral_id: int, *, channel: str) -> Referral:
+    referral = (
+        referrals_visible_to(user)
+        .select_related("need", "need__household", "unit")
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    _audit_view(
+        user,
+        object_type="referral",
+        pk=referral.pk,
+        household_id=referral.need.household_id,
+        channel=channel,
+    )
+    return referral
+
+
+def units_taking_referrals() -> QuerySet[Unit]:
+    """Units are not personal data: every staff account may refer to any of them."""
+    return Unit.objects.filter(accepts_referrals=True, is_active=True).order_by("name")
+
+
+def unit_for_referral(unit_id: int) -> Unit:
+    unit = units_taking_referrals().filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+# --- the due list --------------------------------------------------------------------
+
+
+@dataclass
+class DueList:
+    overdue: list[ContactSchedule] = field(default_factory=list)
+    due_this_week: list[ContactSchedule] = field(default_factory=list)
+    later: list[ContactSchedule] = field(default_factory=list)
+
+
+def due_bucket(next_due_on: dt.date, today: dt.date) -> str:
+    if next_due_on < today:
+        return "overdue"
+    if next_due_on < today + dt.timedelta(days=7):
+        return "due_this_week"
+    return "later"
+
+
+def due_list_for(worker, *, today: dt.date | None = None) -> DueList:
+    """The worker's paired households, most urgent first, in three buckets.
+
+    Two queries whatever the size: one range scan of the (worker, next_due_on) index
+    (the schedule is kept on write, see services.schedule) and the heads' names.
+    """
+    today = today or timezone.localdate()
+    result = DueList()
+    if not _active(worker):
+        return result
+    rows = list(
+        ContactSchedule.objects.filter(worker=worker)
+        .select_related("household", "household__area")
+        .order_by("next_due_on", "interval_days", "household_id")
+    )
+    heads = dict(
+        Resident.objects.filter(
+            household_id__in=[r.household_id for r in rows], relationship=Relationship.HEAD
+        ).values_list("household_id", "name")
+    )
+    for row in rows:
+        row.head_name = heads.get(row.household_id, "")
+        row.days_overdue = max((today - row.next_due_on).days, 0)
+        getattr(result, due_bucket(row.next_due_on, today)).append(row)
+    return result
+
+
+# --- summaries for team leaders and supervisors ----------------------------------------
+
+
+@dataclass
+class WorkerLoad:
+    worker_id: int | None
+    name: str
+    team_id: int | None
+    team_name: str
+    households: int = 0
+    overdue: int = 0
+    due_this_week: int = 0
+
+
+@dataclass
+class OverdueSummary:
+    workers: list[WorkerLoad]
+    teams: list[WorkerLoad]
+    unassigned: WorkerLoad
+
+
+def overdue_summary(user, area: Area, *, today: dt.date | None = None) -> OverdueSummary:
+    """Overdue and due-this-week counts per worker and per team (the worker's own area)
+    for the households of `area`, which the caller gets from areas.selectors.area_for.
+
+    One GROUP BY query over schedule rows joined to the area's households; households
+    with no paired worker are counted apart.
+    """
+    if not _active(user) or user.role not in SUMMARY_ROLES or user.area_id is None:
+        raise Http404
+    if not area.is_within(user.area):
+        raise Http404
+    today = today or timezone.localdate()
+    week = today + dt.timedelta(days=7)
+    rows = (
+        ContactSchedule.objects.filter(
+            household__area_id__in=Area.objects.within(area).values("pk")
+        )
+        .values(
+            "worker_id",
+            "worker__username",
+            "worker__first_name",
+            "worker__last_name",
+            "worker__area_id",
+            "worker__area__name",
+        )
+        .annotate(
+            households=Count("pk"),
+            overdue=Count("pk", filter=Q(next_due_on__lt=today)),
+            due_this_week=Count("pk", filter=Q(next_due_on__gte=today, next_due_on__lt=week)),
+        )
+        .order_by()
+    )
+    workers: list[WorkerLoad] = []
+    unassigned = WorkerLoad(None, "", None, "")
+    teams: dict[int | None, WorkerLoad] = {}
+    for r in rows:
+        if r["worker_id"] is None:
+            load = unassigned
+        else:
+            full = f"{r['worker__last_name']}{r['worker__first_name']}".strip()
+            load = WorkerLoad(
+                r["worker_id"],
+                full or r["worker__username"],
+                r["worker__area_id"],
+                r["worker__area__name"] or "",
+            )
+            workers.append(load)
+        load.households += r["households"]
+        load.overdue += r["overdue"]
+        load.due_this_week += r["due_this_week"]
+        if r["worker_id"] is not None:
+            team = teams.setdefault(
+                load.team_id, WorkerLoad(None, load.team_name, load.team_id, load.team_name)
+            )
+            team.households += load.households
+            team.overdue += load.overdue
+            team.due_this_week += load.due_this_week
+    by_urgency = lambda w: (-w.overdue, -w.due_this_week, w.name)  # noqa: E731
+    return OverdueSummary(
+        workers=sorted(workers, key=by_urgency),
+        teams=sorted(teams.values(), key=by_urgency),
+        unassigned=unassigned,
+    )
+
+
+def overdue_households_for(
+    user, area: Area, *, worker_id: int | None = None, today: dt.date | None = None
+) -> QuerySet[ContactSchedule]:
+    """The drill-down from the summary to the households (registry scope applies, so
+    analysts get nothing here)."""
+    today = today or timezone.localdate()
+    qs = ContactSchedule.objects.filter(
+        household_id__in=households_visible_to(user)
+        .filter(area_id__in=Area.objects.within(area).values("pk"))
+        .values("pk"),
+        next_due_on__lt=today,
+    )
+    if worker_id is not None:
+        qs = qs.filter(worker_id=worker_id)
+    return qs.select_related("household", "worker").order_by("next_due_on", "household_id")
+
+
+def feedback_summary(user, area: Area) -> list[dict]:
+    """Residents' satisfaction per worker following the needs, for the team's page."""
+    return list(
+        Feedback.objects.filter(need__in=needs_visible_to(user).values("pk"))
+        .filter(need__household__area_id__in=Area.objects.within(area).values("pk"))
+        .values("need__owner_id", "need__owner__username")
+        .annotate(count=Count("pk"), average=Avg("satisfaction"))
+        .order_by("need__owner__username")
+    )
