@@ -78,7 +78,7 @@ def _validation_error(request, exc: NinjaValidationError):
         loc = [
             str(part)
             for part in err.get("loc", [])
-            if part not in ("body", "query", "path", "payload")
+            if part not in ("body", "query", "path", "payload", "header", "cookie")
         ]
         errors.append({"field": ".".join(loc), "message": pydantic_error_message(err)})
     return api.create_response(
