@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "doorstep.accounts",
     "doorstep.registry",
     "doorstep.privacy",
+    "doorstep.demo",
     "doorstep.casework",
 ]
 

@@ -1,0 +1,124 @@
+"""The demo data set behind `make run`: the demo areas, one account per role with a
+known password, and a few thousand synthetic households around the demo workers.
+
+The passwords are printed on purpose: this is a demonstration database on the
+developer's own machine. `manage.py check --deploy` (PRODUCTION) never runs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from doorstep.accounts.models import Role, User
+from doorstep.areas.models import Area, AreaLevel
+from doorstep.areas.seed import DEMO_AREAS_FILE, load_area_file
+from doorstep.demo.synth import synth_region
+from doorstep.registry.models import Household
+
+DEMO_PASSWORD = "doorstep-demo"  # noqa: S105 - printed to the developer; demo databases only
+DEMO_SEED = 2026
+# The demo workers' own villages get this many households: a list of about a page.
+WORKER_VILLAGE_HOUSEHOLDS = 30
+
+AKSU_CITY = "652901"
+LINTAO = "621124"
+KASHGAR_CITY = "653101"
+XINJIANG = "65"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    area: Area
+    languages: str
+    first_name: str
+    last_name: str
+
+
+def _first_village(county_code: str, *, suffix: str) -> Area:
+    village = (
+        Area.objects.filter(
+            level=AreaLevel.VILLAGE, code__startswith=county_code, name__endswith=suffix
+        )
+        .order_by("code")
+        .first()
+    )
+    if village is None:
+        raise LookupError(_("The demo areas have no village in %(code)s.") % {"code": county_code})
+    return village
+
+
+def demo_accounts() -> list[DemoAccount]:
+    """The accounts and where they sit, read from the loaded demo areas."""
+    aksu_community = _first_village(AKSU_CITY, suffix="社区")
+    lintao_village = _first_village(LINTAO, suffix="村")
+    township = aksu_community.parent
+    county = Area.objects.get(code=AKSU_CITY)
+    region = Area.objects.get(code=XINJIANG)
+    return [
+        DemoAccount("demo_worker", Role.WORKER, aksu_community, "zh,ug", "艾力·买买提", ""),
+        DemoAccount("demo_worker_lintao", Role.WORKER, lintao_village, "zh", "建国", "王"),
+        DemoAccount("demo_leader", Role.TEAM_LEADER, township, "zh,ug", "古丽娜尔·吐尔逊", ""),
+        DemoAccount("demo_supervisor", Role.SUPERVISOR, county, "zh", "静", "李"),
+        DemoAccount("demo_analyst", Role.ANALYST, region, "zh", "敏", "赵"),
+        DemoAccount("demo_responder", Role.RESPONDER, county, "zh,ug", "热合曼·依明", ""),
+        DemoAccount("demo_admin", Role.ADMIN, region, "zh", "伟", "张"),
+    ]
+
+
+def ensure_demo_accounts() -> list[DemoAccount]:
+    """Create the demo accounts or put them back as described (role, area, password)."""
+    accounts = demo_accounts()
+    for account in accounts:
+        user = User.objects.filter(username=account.username).first() or User(
+            username=account.username
+        )
+        user.role = account.role
+        user.area = account.area
+        user.languages = account.languages
+        user.first_name = account.first_name
+        user.last_name = account.last_name
+        user.latitude = account.area.latitude
+        user.longitude = account.area.longitude
+        user.is_active = True
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return accounts
+
+
+def existing_demo_accounts() -> list[User]:
+    names = [a.username for a in demo_accounts()] if Area.objects.exists() else []
+    return list(User.objects.filter(username__in=names).select_related("area").order_by("pk"))
+
+
+def demo_load(*, households: int = 3000, workers: int = 300, seed: int = DEMO_SEED) -> dict:
+    """Load everything; the caller checked that there are no households yet."""
+    added = load_area_file(DEMO_AREAS_FILE)
+    with transaction.atomic():
+        accounts = ensure_demo_accounts()
+        workers_villages = [a.area for a in accounts if a.role == Role.WORKER]
+        roots = [
+            Area.objects.get(code=AKSU_CITY),
+            # The Lintao worker's township and the first township of Kashgar city.
+            workers_villages[1].parent,
+            Area.objects.filter(level=AreaLevel.TOWNSHIP, code__startswith=KASHGAR_CITY)
+            .order_by("code")
+            .first(),
+        ]
+        fixed = {village.code: WORKER_VILLAGE_HOUSEHOLDS for village in workers_villages}
+        result = synth_region(
+            households=households,
+            workers=workers,
+            seed=seed,
+            roots=[root for root in roots if root is not None],
+            fixed=fixed,
+        )
+    return {"areas": sum(added.values()), "synth": result}
+
+
+def demo_is_loaded() -> bool:
+    return Household.objects.exists()

@@ -1,0 +1,64 @@
+"""manage.py demo: the demo areas, one account per role and households around them."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from doorstep.accounts.models import Role, User
+from doorstep.demo.demo import DEMO_PASSWORD, WORKER_VILLAGE_HOUSEHOLDS
+from doorstep.registry.models import Household
+
+pytestmark = pytest.mark.django_db
+
+
+def _demo(*args: str, **options) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, households=400, workers=30, stdout=out, **options)
+    return out.getvalue()
+
+
+def test_demo_loads_accounts_of_every_role_and_households_around_the_workers():
+    output = _demo()
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__startswith="demo_").select_related("area")
+    }
+    assert {u.role for u in users.values()} == set(Role.values)
+    worker = users["demo_worker"]
+    assert worker.area.code.startswith("652901") and worker.area.name.endswith("社区")
+    assert users["demo_worker_lintao"].area.code.startswith("621124")
+    assert users["demo_leader"].area == worker.area.parent
+    assert users["demo_supervisor"].area.code == "652901"
+    assert users["demo_admin"].area.code == "65"
+    assert Household.objects.count() == 400
+    for village in (worker.area, users["demo_worker_lintao"].area):
+        assert (
+            Household.objects.filter(area__path__startswith=village.path).count()
+            == WORKER_VILLAGE_HOUSEHOLDS
+        )
+    for username in users:
+        assert username in output
+    assert DEMO_PASSWORD in output
+    client = Client()
+    assert client.login(username="demo_worker", password=DEMO_PASSWORD)
+
+
+def test_demo_if_empty_is_idempotent():
+    _demo("--if-empty")
+    households = Household.objects.count()
+    users = User.objects.count()
+    output = _demo("--if-empty")
+    assert Household.objects.count() == households
+    assert User.objects.count() == users
+    assert "demo_worker" in output
+
+
+def test_demo_without_if_empty_refuses_a_database_with_households():
+    _demo()
+    with pytest.raises(CommandError):
+        _demo()
