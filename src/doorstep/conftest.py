@@ -25,6 +25,17 @@ def _immediate_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # Tests that call services and commands directly read the English source strings;
+    # a request still picks its language (cookie, Accept-Language, else Chinese), so
+    # the page and i18n tests see Chinese and Uyghur as users do.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     # Argon2 is for production; tests sign in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
