@@ -6,7 +6,8 @@ registry.services inside core.idempotency, so that a replayed write (same
 Idempotency-Key) does nothing twice and answers as the first time did.
 
 Writes answer with a JsonResponse built from the output schema: the same JSON is
-stored for replays, so the first answer and a replay are byte for byte alike.
+stored for replays, so the first answer and a replay carry the same data (key order
+may differ: PostgreSQL's jsonb does not keep it).
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def test_the_same_create_twice_makes_one_household_and_the_same_answer(worker_a,
     first = client.post(URL, body, HTTP_IDEMPOTENCY_KEY=key)
     again = client.post(URL, body, HTTP_IDEMPOTENCY_KEY=key)
     assert first.status_code == again.status_code == 201
-    assert first.content == again.content
+    assert first.json() == again.json()
     assert again["Idempotent-Replayed"] == "true" and not first.has_header("Idempotent-Replayed")
     assert Household.objects.count() == 1 and Resident.objects.count() == 1
 
