@@ -7,13 +7,17 @@ and only its digest is stored.
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorstep.accounts.models import User
 from doorstep.accounts.services import api_token_create
 
 
 class Command(BaseCommand):
-    help = "Create an API token for a staff account and print its secret (shown once)."
+    help = gettext_lazy(
+        "Create an API token for a staff account and print its secret (shown once)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("username")
@@ -22,11 +26,17 @@ class Command(BaseCommand):
     def handle(self, *args, username: str, name: str, **options) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"No account named {username!r}.")
+            raise CommandError(_("No account named %(username)s.") % {"username": username})
         if not user.is_active:
-            raise CommandError(f"The account {username!r} is not active.")
+            raise CommandError(
+                _("The account %(username)s is not active.") % {"username": username}
+            )
         if not name.strip() or len(name) > 100:
-            raise CommandError("--name must be 1 to 100 characters.")
+            raise CommandError(_("--name must be 1 to 100 characters."))
         token, secret = api_token_create(user=user, name=name.strip())
-        self.stderr.write(f"token {token.pk} ({token.prefix}…) for {username}:")
+        # The secret alone on stdout, so that a script can capture it; the rest on stderr.
+        self.stderr.write(
+            _("API token %(id)s (%(prefix)s…) for %(username)s:")
+            % {"id": token.pk, "prefix": token.prefix, "username": username}
+        )
         self.stdout.write(secret)
