@@ -362,6 +362,8 @@ def overdue_households_for(
 ) -> QuerySet[ContactSchedule]:
     """The drill-down from the summary to the households (registry scope applies, so
     analysts get nothing here)."""
+    if not _active(user) or user.role not in SUMMARY_ROLES:
+        raise Http404
     today = today or timezone.localdate()
     qs = ContactSchedule.objects.filter(
         household_id__in=households_visible_to(user)
@@ -383,3 +385,16 @@ def feedback_summary(user, area: Area) -> list[dict]:
         .annotate(count=Count("pk"), average=Avg("satisfaction"))
         .order_by("need__owner__username")
     )
+
+
+def assistance_for(user, assistance_id: int):
+    from doorstep.casework.models import Assistance
+
+    assistance = (
+        Assistance.objects.filter(pk=assistance_id, need_id__in=needs_visible_to(user).values("pk"))
+        .select_related("need")
+        .first()
+    )
+    if assistance is None:
+        raise Http404
+    return assistance

@@ -53,7 +53,7 @@ FALLBACK_HOURS = {
 }
 EDITABLE_FIELDS = ("title", "description", "category", "urgency")
 # Compared when a write is refused, to tell the caller what someone else changed.
-COMPARED_FIELDS = ("status", "title", "description", "category", "urgency", "owner_id")
+COMPARED_FIELDS = ("status", "title", "description", "category", "urgency")
 
 
 class NeedAction(TextChoices):
@@ -258,26 +258,42 @@ def need_open(
     return need
 
 
-def _changed_fields(seen: Need, current: Need) -> list[str]:
-    return [f for f in COMPARED_FIELDS if getattr(seen, f) != getattr(current, f)]
+def changes_since(need_id: int, version: int) -> list[str]:
+    """Fields changed by the writes after `version`, read from the timeline (every
+    versioned write records its version there). An API client cannot hold the need it
+    read across calls, so this, not a comparison in memory, says what changed."""
+    fields: set[str] = set()
+    for kind, detail in NeedEvent.objects.filter(
+        need_id=need_id, detail__version__gt=version
+    ).values_list("kind", "detail"):
+        fields.update(detail.get("fields", []) if kind == NeedEventKind.UPDATED else ["status"])
+    return sorted(fields)
+
+
+def _conflict(seen: Need, current: Need, since: int) -> NeedConflict:
+    in_memory = {f for f in COMPARED_FIELDS if getattr(seen, f) != getattr(current, f)}
+    return NeedConflict(
+        current=current, changed_fields=sorted(in_memory | set(changes_since(current.pk, since)))
+    )
 
 
 def _lock_and_check(need: Need, expected_version: int | None) -> Need:
     current = Need.objects.select_for_update().get(pk=need.pk)
     if expected_version is not None and current.version != expected_version:
-        raise NeedConflict(current=current, changed_fields=_changed_fields(need, current))
+        raise _conflict(need, current, expected_version)
     return current
 
 
-def _write(current: Need, seen: Need, **columns: Any) -> None:
-    """The one UPDATE every need write goes through. The version guard is what makes
-    the check safe on SQLite too, where SELECT ... FOR UPDATE is a no-op."""
+def _write(current: Need, seen: Need, **columns: Any) -> int:
+    """The one UPDATE every need write goes through; returns the new version. The
+    version guard is what makes the check safe on SQLite too, where SELECT ... FOR
+    UPDATE is a no-op."""
     updated = Need.objects.filter(pk=current.pk, version=current.version).update(
         **columns, version=F("version") + 1, updated_at=timezone.now()
     )
     if not updated:
-        fresh = Need.objects.get(pk=current.pk)
-        raise NeedConflict(current=fresh, changed_fields=_changed_fields(seen, fresh))
+        raise _conflict(seen, Need.objects.get(pk=current.pk), current.version)
+    return current.version + 1
 
 
 def need_transition(
@@ -329,7 +345,7 @@ def need_transition(
                     resolved_at=None,
                     confirmed_at=None,
                 )
-            _write(current, need, **columns)
+            version = _write(current, need, **columns)
             event_add(
                 need=current,
                 kind=transition.event,
@@ -338,6 +354,7 @@ def need_transition(
                 note=note,
                 from_status=current.status,
                 to_status=transition.target,
+                detail={"version": version},
                 client_id=client_id,
             )
             _audit(actor, current, AuditAction.UPDATE, channel, {"action": action})
@@ -387,12 +404,12 @@ def need_update(*, actor, need: Need, expected_version: int, channel: str, **fie
             urgency=data.get("urgency", current.urgency),
             start=current.cycle_started_at,
         )
-    _write(current, need, **columns)
+    version = _write(current, need, **columns)
     event_add(
         need=current,
         kind=NeedEventKind.UPDATED,
         actor=actor,
-        detail={"fields": sorted(changes)},
+        detail={"fields": sorted(changes), "version": version},
     )
     _audit(actor, current, AuditAction.UPDATE, channel, {"fields": sorted(changes)})
     return Need.objects.get(pk=need.pk)

@@ -155,3 +155,18 @@ def test_a_responder_cannot_work_on_a_need_not_referred_to_them(responder, worke
     need = _move(worker_a, need, NeedAction.ACKNOWLEDGE)
     with pytest.raises(PermissionDenied):
         _move(responder, need, NeedAction.START)
+
+
+def test_a_conflict_names_what_changed_since_the_version_the_caller_read(
+    worker_a, team_leader, household_a
+):
+    """An API client holds only the version number, not the need it read."""
+    need = open_need(actor=worker_a, household=household_a)
+    need = _move(team_leader, need, NeedAction.ACKNOWLEDGE)
+    need = need_update(
+        actor=team_leader, need=need, expected_version=2, description="漏水", channel="test"
+    )
+    fresh = type(need).objects.get(pk=need.pk)  # loaded now, as an API handler does
+    with pytest.raises(NeedConflict) as exc:
+        need_update(actor=worker_a, need=fresh, expected_version=1, title="x", channel="test")
+    assert exc.value.changed_fields == ["description", "status"]
