@@ -27,11 +27,14 @@ import codecs
 import csv
 import datetime as dt
 import os
+import queue
 import re
+import threading
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter, mul
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -52,6 +55,7 @@ from doorstep.registry.models import (
     Vulnerability,
 )
 from doorstep.registry.validators import (
+    normalize_id_number,
     normalize_languages,
     normalize_phone,
     parse_id_number,
@@ -106,6 +110,7 @@ HOUSEHOLD_KEYS = (
     C_LANG,
 ) = range(len(KEYS))
 _HOUSEHOLD_IDX = tuple(KEYS.index(k) for k in HOUSEHOLD_KEYS)
+_household_values = itemgetter(*_HOUSEHOLD_IDX)
 
 # The file's Chinese vocabulary is fixed by the format, not by the UI catalogue, so a
 # file written today imports the same after a translation is reworded.
@@ -139,6 +144,11 @@ ERROR_CAP = 1000  # errors listed; the total is always counted
 BATCH_HOUSEHOLDS = 2000  # households validated (and written) together
 MAX_LENGTHS = {C_HNO: 32, C_NAME: 64, C_ADDRESS: 200}
 
+_MOBILE_FAST = re.compile(r"^1[3-9]\d{9}$")  # the common case, already normal
+_ID_FAST = re.compile(r"^\d{17}[\dX]$")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_OFFSET = 48 * sum(_ID_WEIGHTS)  # the weighted sum of "0" characters
+_ID_CHECK = b"10X98765432"
 _DATE_RE = re.compile(r"^(\d{4})([-/])(\d{1,2})\2(\d{1,2})$|^(\d{4})(\d{2})(\d{2})$")
 _VULN_SPLIT = re.compile(r"[;；]")
 _INCOME_LIMIT = Decimal("9999999999.99")
@@ -411,6 +421,24 @@ def vulnerability_lookup() -> dict[str, str]:
 # --- validation and writing ------------------------------------------------------------
 
 
+def _id_fast(text: str, today: dt.date) -> tuple[dt.date, str, str] | None:
+    """(birth date, sex, number) of a well-formed ID number, or None to let the canonical
+    validators.parse_id_number explain. Same rules, about five times faster: it runs
+    six million times in a full import."""
+    if not _ID_FAST.match(text):
+        return None
+    raw = text.encode("ascii")
+    if _ID_CHECK[(sum(map(mul, raw[:17], _ID_WEIGHTS)) - _ID_OFFSET) % 11] != raw[17]:
+        return None
+    try:
+        birth = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        return None
+    if birth.year < 1880 or birth > today:
+        return None
+    return birth, "M" if raw[16] % 2 else "F", text
+
+
 class _Abort(Exception):
     """A real run met its first problem: roll back and list them all with a dry run."""
 
@@ -447,7 +475,11 @@ class _Run:
         self.id_keys = array("q")  # dry run only: first 17 digits of each ID number
         self.id_rows = array("l")
         self.batch: list[_Household] = []
+        self.handoff: queue.Queue | None = None  # real runs: see parse_beside_writing
         self.vulnerabilities = vulnerability_lookup()
+        # Few distinct spellings recur millions of times: parse each once.
+        self.vulnerability_cache: dict[str, tuple[str, ...]] = {}
+        self.language_cache: dict[str, str] = {}
         self.today = dt.date.today()
         self.labels: list[str] = list(KEYS)
         self.total = 0
@@ -473,14 +505,82 @@ class _Run:
     def run(self, path: str) -> ImportReport:
         header, rows, self.total = open_rows(path)
         positions, self.labels = map_header(header)
+        if self.dry_run:
+            rows_seen = self.parse(rows, positions)
+        else:
+            rows_seen = self.parse_beside_writing(rows, positions)
+        self.report.rows = rows_seen
+        if rows_seen == 0:
+            raise ImportFileError(_(str(M_NO_ROWS)), row=2)
+        if self.dry_run:
+            self.id_duplicates()
+        if self.progress:
+            self.progress(rows_seen, rows_seen)
+        return self.report
+
+    def parse_beside_writing(self, rows, positions: list[int]) -> int:
+        """A real run reads and checks the file in a second thread while this one writes
+        the previous batch: COPY waits on PostgreSQL with the GIL released, so parsing
+        and the database's work overlap instead of taking turns. Only this thread
+        touches the database; the reader hands over finished batches (at most two
+        waiting, so memory stays bounded) and any exception it meets."""
+        handoff: queue.Queue = queue.Queue(maxsize=2)
+        self.handoff = handoff
+        self.stopped = threading.Event()
+        result: list[int] = []
+
+        def read() -> None:
+            try:
+                result.append(self.parse(rows, positions))
+                self.hand_off(None)
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the writing thread
+                if not self.stopped.is_set():
+                    handoff.put(exc)
+            finally:
+                rows.close()
+
+        reader = threading.Thread(target=read, name="import-reader", daemon=True)
+        reader.start()
+        try:
+            while True:
+                item = handoff.get()
+                if item is None:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                self.batch_finish(item)
+        finally:
+            self.stopped.set()
+            reader.join()
+        return result[0]
+
+    def hand_off(self, batch: list[_Household] | None) -> None:
+        while True:
+            if self.stopped.is_set():
+                raise _Abort
+            try:
+                self.handoff.put(batch, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def parse(self, rows, positions: list[int]) -> int:
+        """Read every row, check it, group rows into households; returns the row count."""
         current_no: str | None = None
         reused = False  # the current group's number belongs to a household above
         group: list[tuple] = []
         raw_group: list[list[str]] = []
         rows_seen = 0
+        width = max(positions) + 1
+        present = [p for p in positions if p >= 0]
+        complete = len(present) == len(positions)
+        pick = itemgetter(*positions) if complete else None
         for number, cells in rows:
-            ncells = len(cells)
-            values = [cells[p].strip() if 0 <= p < ncells else "" for p in positions]
+            if pick is not None and len(cells) >= width:
+                values = [c.strip() for c in pick(cells)]
+            else:
+                ncells = len(cells)
+                values = [cells[p].strip() if 0 <= p < ncells else "" for p in positions]
             if not any(values):
                 continue
             rows_seen += 1
@@ -504,14 +604,7 @@ class _Run:
         if group and not reused:
             self.household_end(current_no, group, raw_group)
         self.batch_end()
-        self.report.rows = rows_seen
-        if rows_seen == 0:
-            raise ImportFileError(_(str(M_NO_ROWS)), row=2)
-        if self.dry_run:
-            self.id_duplicates()
-        if self.progress:
-            self.progress(rows_seen, rows_seen)
-        return self.report
+        return rows_seen
 
     def resident_parse(self, row: int, v: list[str]) -> tuple:
         ok = True
@@ -555,13 +648,16 @@ class _Run:
             ok = ok and birth is not None
         id_number = None
         if v[C_ID]:
-            try:
-                id_birth, id_sex = parse_id_number(v[C_ID])
-            except ValidationError as exc:
-                self.error(row, C_ID, exc.messages[0])
-                ok = False
-            else:
-                id_number = v[C_ID].upper().replace(" ", "")
+            parsed = _id_fast(v[C_ID], self.today)
+            if parsed is None:
+                # The slow, canonical check says what is wrong (and has the last word).
+                try:
+                    parsed = (*parse_id_number(v[C_ID]), normalize_id_number(v[C_ID]))
+                except ValidationError as exc:
+                    self.error(row, C_ID, exc.messages[0])
+                    ok = False
+            if parsed is not None:
+                id_birth, id_sex, id_number = parsed
                 if birth is not None and birth != id_birth:
                     self.error(row, C_BIRTH, M_ID_BIRTH, date=id_birth.isoformat())
                     ok = False
@@ -571,9 +667,9 @@ class _Run:
                 if self.dry_run:
                     self.id_keys.append(int(id_number[:17]))
                     self.id_rows.append(row)
-        phone = ""
-        if v[C_PHONE]:
-            phone = normalize_phone(v[C_PHONE])
+        phone = v[C_PHONE]
+        if phone and not _MOBILE_FAST.match(phone):
+            phone = normalize_phone(phone)
             try:
                 validate_phone(phone)
             except ValidationError as exc:
@@ -584,6 +680,16 @@ class _Run:
         return (row, name, sex, birth, relationship, phone, id_number)
 
     def date_parse(self, row: int, text: str) -> dt.date | None:
+        if len(text) == 10 and text[4] == "-":
+            try:
+                value = dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+            else:
+                if value.year < 1880 or value > self.today:
+                    self.error(row, C_BIRTH, M_DATE_RANGE)
+                    return None
+                return value
         match = _DATE_RE.match(text)
         if match is None:
             self.error(row, C_BIRTH, M_DATE)
@@ -638,7 +744,7 @@ class _Run:
         head_row = group[head_index][0]
         if len(group) > 1:
             for index, values in enumerate(raw):
-                if index == head_index:
+                if index == head_index or not any(_household_values(values)):
                     continue
                 for column in _HOUSEHOLD_IDX:
                     if values[column] and values[column] != head[column]:
@@ -677,26 +783,37 @@ class _Run:
                 self.error(head_row, C_INCOME, M_INCOME)
                 ok = False
                 income = None
-        vulnerabilities: list[str] = []
+        vulnerabilities: tuple[str, ...] = ()
         if head[C_VULN]:
-            for item in _VULN_SPLIT.split(head[C_VULN]):
-                item = item.strip()
-                if not item:
-                    continue
-                code = self.vulnerabilities.get(item) or self.vulnerabilities.get(item.lower())
-                if code is None:
-                    self.error(head_row, C_VULN, M_VULNERABILITY, value=item)
-                    ok = False
-                elif code not in vulnerabilities:
-                    vulnerabilities.append(code)
+            vulnerabilities = self.vulnerability_cache.get(head[C_VULN]) or ()
+            if not vulnerabilities:
+                codes: list[str] = []
+                for item in _VULN_SPLIT.split(head[C_VULN]):
+                    item = item.strip()
+                    if not item:
+                        continue
+                    code = self.vulnerabilities.get(item) or self.vulnerabilities.get(item.lower())
+                    if code is None:
+                        self.error(head_row, C_VULN, M_VULNERABILITY, value=item)
+                        ok = False
+                    elif code not in codes:
+                        codes.append(code)
+                vulnerabilities = tuple(codes)
+                if ok and len(self.vulnerability_cache) < 10000:
+                    self.vulnerability_cache[head[C_VULN]] = vulnerabilities
         languages = ""
         if head[C_LANG]:
-            languages = normalize_languages(head[C_LANG])
-            try:
-                validate_languages(languages)
-            except ValidationError as exc:
-                self.error(head_row, C_LANG, exc.messages[0])
-                ok = False
+            languages = self.language_cache.get(head[C_LANG], "")
+            if not languages:
+                languages = normalize_languages(head[C_LANG])
+                try:
+                    validate_languages(languages)
+                except ValidationError as exc:
+                    self.error(head_row, C_LANG, exc.messages[0])
+                    ok = False
+                else:
+                    if len(self.language_cache) < 10000:
+                        self.language_cache[head[C_LANG]] = languages
         head_resident = group[head_index]
         # The head first, so that an export lists the head on the household's first row.
         residents = [head_resident] + [r for i, r in enumerate(group) if i != head_index]
@@ -712,7 +829,7 @@ class _Run:
                 phone=head_resident[5] or "",
                 languages=languages,
                 income=income,
-                vulnerabilities=tuple(vulnerabilities),
+                vulnerabilities=vulnerabilities,
                 residents=residents,
                 ok=ok,
             )
@@ -735,6 +852,15 @@ class _Run:
         batch, self.batch = self.batch, []
         if not batch:
             return
+        if self.handoff is not None:
+            self.hand_off(batch)
+        else:
+            self.batch_finish(batch)
+
+    def batch_finish(self, batch: list[_Household]) -> None:
+        """Area checks (one query for codes not seen before), then the database checks
+        of a dry run or the writes of a real run. Runs in the thread that owns the
+        database connection."""
         self.areas_resolve({h.area_code for h in batch if h.area_code})
         for household in batch:
             if not household.area_code:
