@@ -313,12 +313,13 @@ def test_pages_carry_no_inline_script_or_style(client, worker_a, household_a):
 def test_import_link_only_for_roles_that_import(client, worker_a, team_leader):
     from doorstep.registry.templatetags.registry_tags import optional_url
 
-    url = optional_url("registry:import")
+    url = optional_url("registry:import_upload")
+    if not url:
+        pytest.skip("the import pages are not there yet")
     client.force_login(worker_a)
-    assert (url or "/import/") not in client.get("/").content.decode().split("<main>")[0]
+    assert f'href="{url}"' not in client.get("/").content.decode().split("<main>")[0]
     client.force_login(team_leader)
-    nav = client.get("/").content.decode().split("<main>")[0]
-    assert (url in nav) if url else True
+    assert f'href="{url}"' in client.get("/").content.decode().split("<main>")[0]
 
 
 def test_no_resident_data_in_audit_free_list(client, worker_a, household_a):
