@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("doorstep.accounts.urls")),
     path("areas/", include("doorstep.areas.urls")),
+    path("casework/", include("doorstep.casework.urls")),
     path("admin/", admin.site.urls),
     path("", include("doorstep.registry.urls")),
 ]

@@ -1,0 +1,76 @@
+"""Forms of the casework pages. They parse and check input only; rules live in services.
+
+Each form that creates a row carries a `client_id` made when the form is shown, so a
+double tap on a slow phone, or a resent POST, creates one row (services.common.replayed).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from doorstep.casework.models import ContactKind, NeedCategory, Urgency
+from doorstep.casework.services import NeedAction
+
+
+class _ClientIdForm(forms.Form):
+    client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("client_id", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+
+
+class ContactForm(_ClientIdForm):
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=ContactKind.choices, widget=forms.RadioSelect, initial="visit"
+    )
+    met_with = forms.CharField(label=_("who was met"), max_length=200, required=False)
+    duration_minutes = forms.IntegerField(
+        label=_("duration (minutes)"), min_value=0, max_value=1440, initial=20, required=False
+    )
+    notes = forms.CharField(
+        label=_("notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    needs_found = forms.CharField(
+        label=_("needs found"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class NeedForm(_ClientIdForm):
+    category = forms.ChoiceField(label=_("category"), choices=NeedCategory.choices)
+    urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial="normal")
+    title = forms.CharField(label=_("title"), max_length=200)
+    description = forms.CharField(
+        label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class TransitionForm(_ClientIdForm):
+    action = forms.ChoiceField(choices=NeedAction.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    note = forms.CharField(label=_("note"), max_length=4000, required=False)
+
+
+class ReferralForm(_ClientIdForm):
+    unit = forms.IntegerField(label=_("referred to"), min_value=1)
+    note = forms.CharField(label=_("what is asked"), max_length=4000, required=False)
+
+
+class ReferralAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=[("accept", "accept"), ("decline", "decline"), ("act", "act"), ("done", "done")]
+    )
+    note = forms.CharField(label=_("note"), max_length=4000, required=False)
+
+
+class FeedbackForm(_ClientIdForm):
+    satisfaction = forms.TypedChoiceField(
+        label=_("satisfaction (1–5)"),
+        choices=[(i, str(i)) for i in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("comment"), max_length=4000, required=False)
