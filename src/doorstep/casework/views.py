@@ -66,9 +66,10 @@ def home(request):
         .select_related("household", "owner")
         .order_by("resolve_due_at")[:PAGE_LIST_SIZE]
     )
-    summary = None
+    summary = feedback = None
     if user.role in selectors.SUMMARY_ROLES and user.area_id is not None:
         summary = selectors.overdue_summary(user, user.area)
+        feedback = selectors.feedback_summary(user, user.area)
     return render(
         request,
         "casework/home.html",
@@ -77,6 +78,7 @@ def home(request):
             "mine": mine,
             "escalated": escalated,
             "summary": summary,
+            "feedback": feedback,
             "is_responder": user.role == Role.RESPONDER,
         },
     )

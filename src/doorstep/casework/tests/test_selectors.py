@@ -170,3 +170,18 @@ def test_escalations_show_to_team_leaders_then_supervisors(
     needs_escalate(now=timezone.now() + dt.timedelta(hours=20))
     assert list(escalated_needs_visible_to(supervisor)) == [need]
     assert not escalated_needs_visible_to(worker_a).exists()
+
+
+def test_feedback_is_averaged_per_worker_for_the_team(worker_a, team_leader, areas, household_a):
+    from doorstep.casework.models import NeedStatus
+    from doorstep.casework.selectors import feedback_summary
+    from doorstep.casework.services import feedback_record
+
+    for score in (3, 5):
+        need = open_need(actor=worker_a, household=household_a)
+        type(need).objects.filter(pk=need.pk).update(status=NeedStatus.RESOLVED)
+        need.refresh_from_db()
+        feedback_record(actor=worker_a, need=need, satisfaction=score, channel="t")
+    (row,) = feedback_summary(team_leader, areas["township"])
+    assert (row["need__owner_id"], row["count"], row["average"]) == (worker_a.pk, 2, 4.0)
+    assert feedback_summary(team_leader, areas["village_b"]) == []
