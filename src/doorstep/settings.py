@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "doorstep.privacy",
     "doorstep.demo",
     "doorstep.casework",
+    "doorstep.hotline",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HotlineConfig(AppConfig):
+    name = "doorstep.hotline"
+    label = "hotline"
+    verbose_name = _("Duty room")
