@@ -1,0 +1,206 @@
+"""Every hotline read, scoped to the caller. A record outside the scope answers 404.
+
+Who sees what:
+- workers, team leaders, supervisors, administrators: the offices whose area lies in
+  their subtree, with those offices' calls, rosters, patrols and hazards;
+- members of a responder (a lift company's engineer, a grid worker): the calls
+  dispatched to it, and nothing else;
+- everyone signed in: who is on duty now, in every office (the duty phone is public);
+- analysts: no call (calls hold callers' names and phones).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from doorstep.hotline.models import (
+    OPEN_STATUSES,
+    Call,
+    Dispatch,
+    DispatchStatus,
+    DutyShift,
+    Hazard,
+    Office,
+    Responder,
+    ShiftSwap,
+)
+from doorstep.hotline.services.common import DUTY_ROLES
+from doorstep.privacy.models import AuditAction
+from doorstep.privacy.services import audit_record
+from doorstep.registry.models import Resident
+from doorstep.registry.selectors import residents_visible_to
+from doorstep.registry.validators import normalize_phone
+
+BOARD_SIZE = 200
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _on_duty_staff(user) -> bool:
+    return _active(user) and user.role in DUTY_ROLES and user.area_id is not None
+
+
+def offices_visible_to(user) -> QuerySet[Office]:
+    if not _on_duty_staff(user):
+        return Office.objects.none()
+    return Office.objects.filter(area__path__startswith=user.area.path)
+
+
+def office_for(user, office_id: int) -> Office:
+    office = offices_visible_to(user).select_related("area").filter(pk=office_id).first()
+    if office is None:
+        raise Http404
+    return office
+
+
+def responders_of(user) -> QuerySet[Responder]:
+    if not _active(user):
+        return Responder.objects.none()
+    return Responder.objects.filter(members=user, is_active=True)
+
+
+def calls_visible_to(user) -> QuerySet[Call]:
+    if not _active(user):
+        return Call.objects.none()
+    dispatched = Q(
+        pk__in=Dispatch.objects.filter(responder__in=responders_of(user)).values("call_id")
+    )
+    if _on_duty_staff(user):
+        return Call.objects.filter(Q(office__in=offices_visible_to(user)) | dispatched)
+    return Call.objects.filter(dispatched)
+
+
+def call_for(user, call_id: int, *, channel: str) -> Call:
+    call = (
+        calls_visible_to(user)
+        .select_related("office", "office__area", "taken_by", "place_area", "need")
+        .filter(pk=call_id)
+        .first()
+    )
+    if call is None:
+        raise Http404
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="call",
+        object_id=call.pk,
+        household_id=None,
+        channel=channel,
+    )
+    return call
+
+
+def board_calls(user, *, office: Office | None = None) -> list[Call]:
+    """The duty room's board: open calls, escalated first, then the soonest deadline.
+    Three queries whatever the number of calls (calls, dispatches, responders)."""
+    qs = calls_visible_to(user).filter(status__in=OPEN_STATUSES)
+    if office is not None:
+        qs = qs.filter(office=office)
+    return list(
+        qs.select_related("office", "place_area")
+        .prefetch_related(
+            Prefetch(
+                "dispatches",
+                queryset=Dispatch.objects.select_related("responder").order_by("pk"),
+            )
+        )
+        .order_by("-escalated", "resolve_due_at", "pk")[:BOARD_SIZE]
+    )
+
+
+def dispatches_for_responder(user) -> QuerySet[Dispatch]:
+    """The responder's view: what was sent to the responders they belong to, not done."""
+    return (
+        Dispatch.objects.filter(responder__in=responders_of(user))
+        .exclude(status__in=[DispatchStatus.RESOLVED, DispatchStatus.WITHDRAWN])
+        .select_related("call", "call__place_area", "responder")
+        .order_by("call__resolve_due_at", "pk")
+    )
+
+
+def dispatch_for(user, dispatch_id: int) -> Dispatch:
+    dispatch = (
+        Dispatch.objects.filter(call__in=calls_visible_to(user))
+        .select_related("call", "responder")
+        .filter(pk=dispatch_id)
+        .first()
+    )
+    if dispatch is None:
+        raise Http404
+    return dispatch
+
+
+def shifts_visible_to(user) -> QuerySet[DutyShift]:
+    return DutyShift.objects.filter(office__in=offices_visible_to(user))
+
+
+def shift_for(user, shift_id: int) -> DutyShift:
+    shift = (
+        shifts_visible_to(user).select_related("office", "office__area").filter(pk=shift_id).first()
+    )
+    if shift is None:
+        raise Http404
+    return shift
+
+
+def swaps_visible_to(user) -> QuerySet[ShiftSwap]:
+    return ShiftSwap.objects.filter(shift__office__in=offices_visible_to(user))
+
+
+def swap_for(user, swap_id: int) -> ShiftSwap:
+    swap = (
+        swaps_visible_to(user)
+        .select_related("shift", "shift__office", "replacement", "requested_by")
+        .filter(pk=swap_id)
+        .first()
+    )
+    if swap is None:
+        raise Http404
+    return swap
+
+
+def hazards_visible_to(user) -> QuerySet[Hazard]:
+    return Hazard.objects.filter(office__in=offices_visible_to(user))
+
+
+def hazard_for(user, hazard_id: int) -> Hazard:
+    hazard = (
+        hazards_visible_to(user).select_related("office", "place_area").filter(pk=hazard_id).first()
+    )
+    if hazard is None:
+        raise Http404
+    return hazard
+
+
+def callers_by_phone(user, phone: str, *, channel: str, limit: int = 10) -> list[Resident]:
+    """Residents with this phone, among those the officer may read (registry scope);
+    each one returned is audited. No match means a member of the public."""
+    digits = normalize_phone(phone or "")
+    if not digits:
+        return []
+    residents = list(
+        residents_visible_to(user)
+        .filter(Q(phone=digits) | Q(household__phone=digits))
+        .select_related("household", "household__area")
+        .order_by("household_id", "pk")[:limit]
+    )
+    for resident in residents:
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            object_type="resident",
+            object_id=resident.pk,
+            household_id=resident.household_id,
+            channel=channel,
+        )
+    return residents
+
+
+def resident_caller_for(user, resident_id: int) -> Resident:
+    resident = residents_visible_to(user).filter(pk=resident_id).first()
+    if resident is None:
+        raise Http404
+    return resident
