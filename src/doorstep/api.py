@@ -126,6 +126,7 @@ def _http_error(request, exc: HttpError):
 from doorstep.accounts.api import me_router, tokens_router  # noqa: E402
 from doorstep.areas.api import router as areas_router  # noqa: E402
 from doorstep.casework.api import router as casework_router  # noqa: E402
+from doorstep.hotline.api import router as hotline_router  # noqa: E402
 from doorstep.registry.api import router as registry_router  # noqa: E402
 from doorstep.registry.api_imports import exports_router, imports_router  # noqa: E402
 
@@ -136,3 +137,4 @@ api.add_router("/v1/households", registry_router, tags=["households"])
 api.add_router("/v1/imports", imports_router, tags=["imports"])
 api.add_router("/v1/exports", exports_router, tags=["exports"])
 api.add_router("/v1/casework", casework_router, tags=["casework"])
+api.add_router("/v1/hotline", hotline_router, tags=["hotline"])
