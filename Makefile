@@ -42,9 +42,10 @@ messages: .stamp-install
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo --if-empty
-	@echo "Serving Doorstep at http://$(HOST):$(PORT)/ (Ctrl-C stops it and the task worker)"
+	@echo "Serving Doorstep at http://$(HOST):$(PORT)/ (Ctrl-C stops it, the task worker and the periodic runner)"
 	@$(MANAGE) db_worker --no-reload --interval 1 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) run_periodic --interval 30 & periodic=$$!; \
+	  trap 'kill $$worker $$periodic 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
 test: .stamp-dev .stamp-vendor

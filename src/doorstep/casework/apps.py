@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,14 @@ class CaseworkConfig(AppConfig):
     name = "doorstep.casework"
     label = "casework"
     verbose_name = _("casework")
+
+    def ready(self) -> None:
+        # Periodic work, enqueued by `manage.py run_periodic` and run by `db_worker`.
+        from doorstep.casework import tasks
+        from doorstep.core import periodic
+
+        periodic.register(
+            "casework.escalate_breached_needs",
+            tasks.escalate_breached_needs,
+            every=dt.timedelta(minutes=5),
+        )

@@ -9,7 +9,8 @@ from doorstep.areas.models import Area
 
 @task()
 def escalate_breached_needs() -> dict[str, int]:
-    """Run every few minutes (db_worker + a scheduler); safe to run twice or in parallel."""
+    """Every five minutes (core.periodic, registered in apps.py); safe to run twice or
+    in parallel."""
     from doorstep.casework.services.escalation import needs_escalate
 
     return needs_escalate()

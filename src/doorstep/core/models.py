@@ -35,3 +35,18 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.key} {self.endpoint}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic task (core.periodic) was last enqueued. The row is the claim:
+    a runner enqueues only if its conditional UPDATE of `last_enqueued_at` won."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic task")
+        verbose_name_plural = _("periodic tasks")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.last_enqueued_at or ''}"
