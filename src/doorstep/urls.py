@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("doorstep.accounts.urls")),
     path("areas/", include("doorstep.areas.urls")),
     path("casework/", include("doorstep.casework.urls")),
+    path("hotline/", include("doorstep.hotline.urls")),
+    path("open311/v2/", include("doorstep.hotline.open311_urls")),
     path("admin/", admin.site.urls),
     path("", include("doorstep.registry.urls")),
 ]
