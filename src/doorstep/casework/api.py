@@ -45,6 +45,9 @@ from doorstep.casework.api_schemas import (
     NeedPageOut,
     NeedTransitionIn,
     NeedUpdateIn,
+    NotificationListQuery,
+    NotificationOut,
+    NotificationPageOut,
     OverdueHouseholdListOut,
     OverdueQuery,
     OverdueSummaryOut,
@@ -77,6 +80,7 @@ OVERDUE_HOUSEHOLDS_MAX = 200
 IdempotencyKey = Annotated[UUID | None, Header(alias=HEADER, description=HEADER_DESCRIPTION)]
 NeedId = Annotated[int, Path(ge=1, le=MAX_ID, description="Need id.")]
 PairingId = Annotated[int, Path(ge=1, le=MAX_ID, description="Pairing id.")]
+NotificationId = Annotated[int, Path(ge=1, le=MAX_ID, description="Notification id.")]
 ReferralId = Annotated[int, Path(ge=1, le=MAX_ID, description="Referral id.")]
 AssistanceId = Annotated[int, Path(ge=1, le=MAX_ID, description="Assistance id.")]
 
@@ -614,3 +618,29 @@ def referrals_action(
             actor=user, referral=r, note=payload.note, completed=payload.completed, channel=CHANNEL
         ),
     )
+
+
+# --- notifications -------------------------------------------------------------------
+
+
+@router.get(
+    "/notifications",
+    response={200: NotificationPageOut, **error_responses()},
+    summary="Your notifications, newest first",
+)
+def notifications_list(request, query: Query[NotificationListQuery]):
+    qs = selectors.notifications_for(request.auth).select_related("need", "referral__unit")
+    if query.unread:
+        qs = qs.filter(read_at__isnull=True)
+    return {**_page(qs, query), "unread": selectors.unread_notification_count(request.auth)}
+
+
+@router.post(
+    "/notifications/{notification_id}/read",
+    response={200: NotificationOut, **error_responses(404)},
+    summary="Mark one of your notifications read",
+)
+def notifications_read(request, notification_id: NotificationId):
+    notification = selectors.notification_for(request.auth, notification_id)
+    services.notification_mark_read(actor=request.auth, notification=notification)
+    return notification

@@ -18,6 +18,7 @@ from doorstep.casework.models import (
     MaterialType,
     NeedCategory,
     NeedStatus,
+    NotificationKind,
     ReferralStatus,
     UnitKind,
     Urgency,
@@ -469,3 +470,45 @@ class FeedbackOut(Schema):
     @staticmethod
     def resolve_need(obj) -> int:
         return obj.need_id
+
+
+# --- notifications ---------------------------------------------------------------------
+
+
+class NotificationListQuery(Schema):
+    unread: bool = Field(False, description="Only notifications not yet read.")
+    cursor: Cursor = None
+    limit: Limit = 50
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: NotificationKind
+    need: int
+    need_title: str
+    referral: int | None
+    unit_name: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_need(obj) -> int:
+        return obj.need_id
+
+    @staticmethod
+    def resolve_need_title(obj) -> str:
+        return obj.need.title
+
+    @staticmethod
+    def resolve_referral(obj) -> int | None:
+        return obj.referral_id
+
+    @staticmethod
+    def resolve_unit_name(obj) -> str:
+        return obj.referral.unit.name if obj.referral_id else ""
+
+
+class NotificationPageOut(Schema):
+    items: list[NotificationOut]
+    next_cursor: str | None
+    unread: int = Field(description="How many of your notifications are not yet read.")

@@ -19,3 +19,8 @@ class CaseworkConfig(AppConfig):
             tasks.escalate_breached_needs,
             every=dt.timedelta(minutes=5),
         )
+        periodic.register(
+            "casework.remind_overdue_referrals",
+            tasks.remind_overdue_referrals,
+            every=dt.timedelta(hours=1),
+        )

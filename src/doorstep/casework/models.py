@@ -775,3 +775,51 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need_id}: {self.satisfaction}"
+
+
+# --- notifications --------------------------------------------------------------------
+
+
+class NotificationKind(models.TextChoices):
+    REFERRAL_OVERDUE = "referral_overdue", _("Referral overdue")
+
+
+class Notification(models.Model):
+    """An in-app reminder for one staff account (no SMS, no e-mail).
+
+    Unique per recipient, referral, kind and day: the hourly reminder task may run any
+    number of times and each person gets one reminder per overdue referral per day.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="casework_notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="+")
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "referral", "kind", "day"], name="notification_once_a_day"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "created_at"], name="notification_recipient_at"),
+            # The unread count in the navigation: a small partial index.
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.kind} {self.day}"

@@ -26,6 +26,7 @@ from doorstep.casework.models import (
     Feedback,
     Need,
     NeedEvent,
+    Notification,
     Pairing,
     Referral,
     ReferralStatus,
@@ -41,7 +42,11 @@ from doorstep.registry.selectors import households_visible_to
 
 SUMMARY_ROLES = frozenset({Role.TEAM_LEADER, Role.SUPERVISOR, Role.ADMIN, Role.ANALYST})
 # Referrals a responder still sees the need of (a declined one is handed back).
-_RESPONDER_STATUSES = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED]
+_RESPONDER_STATUSES = [
+    ReferralStatus.SENT,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.COMPLETED,
+]
 
 
 def _active(user) -> bool:
@@ -91,11 +96,20 @@ def households_reachable_by(user) -> QuerySet[Household]:
 
 
 def household_reachable_for(user, household_id: int, *, channel: str) -> Household:
-    household = households_reachable_by(user).select_related("area").filter(pk=household_id).first()
+    household = (
+        households_reachable_by(user)
+        .select_related("area")
+        .filter(pk=household_id)
+        .first()
+    )
     if household is None:
         raise Http404
     _audit_view(
-        user, object_type="household", pk=household.pk, household_id=household.pk, channel=channel
+        user,
+        object_type="household",
+        pk=household.pk,
+        household_id=household.pk,
+        channel=channel,
     )
     return household
 
@@ -106,7 +120,9 @@ def household_reachable_for(user, household_id: int, *, channel: str) -> Househo
 def pairings_visible_to(user) -> QuerySet[Pairing]:
     if not _active(user) or user.role not in CASEWORK_ROLES:
         return Pairing.objects.none()
-    return Pairing.objects.filter(household_id__in=households_reachable_by(user).values("pk"))
+    return Pairing.objects.filter(
+        household_id__in=households_reachable_by(user).values("pk")
+    )
 
 
 def pairing_for(user, pairing_id: int) -> Pairing:
@@ -124,7 +140,9 @@ def pairing_for(user, pairing_id: int) -> Pairing:
 def contacts_visible_to(user) -> QuerySet[Contact]:
     if not _active(user) or user.role not in CASEWORK_ROLES:
         return Contact.objects.none()
-    return Contact.objects.filter(household_id__in=households_reachable_by(user).values("pk"))
+    return Contact.objects.filter(
+        household_id__in=households_reachable_by(user).values("pk")
+    )
 
 
 # --- needs ---------------------------------------------------------------------------
@@ -138,13 +156,15 @@ def needs_visible_to(user) -> QuerySet[Need]:
         if unit_id is None:
             return Need.objects.none()
         return Need.objects.filter(
-            pk__in=Referral.objects.filter(unit_id=unit_id, status__in=_RESPONDER_STATUSES).values(
-                "need_id"
-            )
+            pk__in=Referral.objects.filter(
+                unit_id=unit_id, status__in=_RESPONDER_STATUSES
+            ).values("need_id")
         )
     if user.role not in CASEWORK_ROLES:
         return Need.objects.none()
-    return Need.objects.filter(household_id__in=households_reachable_by(user).values("pk"))
+    return Need.objects.filter(
+        household_id__in=households_reachable_by(user).values("pk")
+    )
 
 
 def need_for(user, need_id: int, *, channel: str) -> Need:
@@ -157,7 +177,11 @@ def need_for(user, need_id: int, *, channel: str) -> Need:
     if need is None:
         raise Http404
     _audit_view(
-        user, object_type="need", pk=need.pk, household_id=need.household_id, channel=channel
+        user,
+        object_type="need",
+        pk=need.pk,
+        household_id=need.household_id,
+        channel=channel,
     )
     return need
 
@@ -189,7 +213,11 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
         return Referral.objects.none()
     if user.role == Role.RESPONDER:
         unit_id = responder_unit_id(user)
-        return Referral.objects.filter(unit_id=unit_id) if unit_id else Referral.objects.none()
+        return (
+            Referral.objects.filter(unit_id=unit_id)
+            if unit_id
+            else Referral.objects.none()
+        )
     if user.role not in CASEWORK_ROLES:
         return Referral.objects.none()
     return Referral.objects.filter(need_id__in=needs_visible_to(user).values("pk"))
@@ -261,7 +289,8 @@ def due_list_for(worker, *, today: dt.date | None = None) -> DueList:
     )
     heads = dict(
         Resident.objects.filter(
-            household_id__in=[r.household_id for r in rows], relationship=Relationship.HEAD
+            household_id__in=[r.household_id for r in rows],
+            relationship=Relationship.HEAD,
         ).values_list("household_id", "name")
     )
     for row in rows:
@@ -292,7 +321,9 @@ class OverdueSummary:
     unassigned: WorkerLoad
 
 
-def overdue_summary(user, area: Area, *, today: dt.date | None = None) -> OverdueSummary:
+def overdue_summary(
+    user, area: Area, *, today: dt.date | None = None
+) -> OverdueSummary:
     """Overdue and due-this-week counts per worker and per team (the worker's own area)
     for the households of `area`, which the caller gets from areas.selectors.area_for.
 
@@ -320,7 +351,9 @@ def overdue_summary(user, area: Area, *, today: dt.date | None = None) -> Overdu
         .annotate(
             households=Count("pk"),
             overdue=Count("pk", filter=Q(next_due_on__lt=today)),
-            due_this_week=Count("pk", filter=Q(next_due_on__gte=today, next_due_on__lt=week)),
+            due_this_week=Count(
+                "pk", filter=Q(next_due_on__gte=today, next_due_on__lt=week)
+            ),
         )
         .order_by()
     )
@@ -344,7 +377,8 @@ def overdue_summary(user, area: Area, *, today: dt.date | None = None) -> Overdu
         load.due_this_week += r["due_this_week"]
         if r["worker_id"] is not None:
             team = teams.setdefault(
-                load.team_id, WorkerLoad(None, load.team_name, load.team_id, load.team_name)
+                load.team_id,
+                WorkerLoad(None, load.team_name, load.team_id, load.team_name),
             )
             team.households += load.households
             team.overdue += load.overdue
@@ -373,7 +407,9 @@ def overdue_households_for(
     )
     if worker_id is not None:
         qs = qs.filter(worker_id=worker_id)
-    return qs.select_related("household", "worker").order_by("next_due_on", "household_id")
+    return qs.select_related("household", "worker").order_by(
+        "next_due_on", "household_id"
+    )
 
 
 def feedback_summary(user, area: Area) -> list[dict]:
@@ -391,10 +427,34 @@ def assistance_for(user, assistance_id: int):
     from doorstep.casework.models import Assistance
 
     assistance = (
-        Assistance.objects.filter(pk=assistance_id, need_id__in=needs_visible_to(user).values("pk"))
+        Assistance.objects.filter(
+            pk=assistance_id, need_id__in=needs_visible_to(user).values("pk")
+        )
         .select_related("need")
         .first()
     )
     if assistance is None:
         raise Http404
     return assistance
+
+
+# --- notifications ---------------------------------------------------------------------
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    """The caller's own notifications; nobody reads anyone else's."""
+    if not _active(user):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)
+
+
+def notification_for(user, notification_id: int) -> Notification:
+    notification = notifications_for(user).filter(pk=notification_id).first()
+    if notification is None:
+        raise Http404
+    return notification
+
+
+def unread_notification_count(user) -> int:
+    """One COUNT on the partial notification_unread index."""
+    return notifications_for(user).filter(read_at__isnull=True).count()

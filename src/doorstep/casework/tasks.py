@@ -17,6 +17,14 @@ def escalate_breached_needs() -> dict[str, int]:
 
 
 @task()
+def remind_overdue_referrals() -> int:
+    """Hourly (core.periodic): one in-app reminder a day per overdue referral and person."""
+    from doorstep.casework.services.notifications import referral_reminders_send
+
+    return referral_reminders_send()
+
+
+@task()
 def schedules_refresh_area_task(area_id: int) -> int:
     """After a visit policy or welfare-check round changes under `area_id`."""
     from doorstep.casework.services.schedule import schedules_refresh_area

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from doorstep.casework import views
+from doorstep.casework import views, views_notifications
 
 app_name = "casework"
 urlpatterns = [
@@ -13,4 +13,16 @@ urlpatterns = [
     path("needs/<int:need_id>/feedback/", views.need_feedback, name="need_feedback"),
     path("referrals/", views.referral_inbox, name="referrals"),
     path("referrals/<int:referral_id>/answer/", views.referral_answer, name="referral_answer"),
+    path("notifications/", views_notifications.notifications, name="notifications"),
+    path("notifications/count/", views_notifications.notification_count, name="notification_count"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        views_notifications.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read/",
+        views_notifications.notifications_read_all,
+        name="notifications_read_all",
+    ),
 ]

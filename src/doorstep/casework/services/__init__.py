@@ -17,6 +17,11 @@ from doorstep.casework.services.needs import (
     need_transition,
     need_update,
 )
+from doorstep.casework.services.notifications import (
+    notification_mark_read,
+    notifications_mark_all_read,
+    referral_reminders_send,
+)
 from doorstep.casework.services.pairings import (
     pairing_create,
     pairing_end,
@@ -56,6 +61,8 @@ __all__ = [
     "need_transition",
     "need_update",
     "needs_escalate",
+    "notification_mark_read",
+    "notifications_mark_all_read",
     "pairing_create",
     "pairing_end",
     "pairings_bulk_assign",
@@ -63,6 +70,7 @@ __all__ = [
     "referral_create",
     "referral_decline",
     "referral_record_action",
+    "referral_reminders_send",
     "schedule_refresh",
     "schedules_refresh_area",
     "visit_policy_set",
