@@ -24,3 +24,10 @@ class CaseworkConfig(AppConfig):
             tasks.remind_overdue_referrals,
             every=dt.timedelta(hours=1),
         )
+        # After midnight, so that a welfare-check round starts on its first day and
+        # stops the day after its last.
+        periodic.register(
+            "casework.schedules_recompute_nightly",
+            tasks.schedules_recompute_nightly,
+            daily_at_hour=1,
+        )

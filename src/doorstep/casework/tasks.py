@@ -31,3 +31,12 @@ def schedules_refresh_area_task(area_id: int) -> int:
 
     area = Area.objects.filter(pk=area_id).first()
     return schedules_refresh_area(area=area) if area is not None else 0
+
+
+@task()
+def schedules_recompute_nightly() -> int:
+    """Nightly (core.periodic): vulnerabilities changed in the registry, rounds that
+    started or ended. See docs/decisions/0002-schedule-recomputation.md."""
+    from doorstep.casework.services.schedule import schedules_recompute_all
+
+    return schedules_recompute_all()

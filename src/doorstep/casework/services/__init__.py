@@ -38,6 +38,7 @@ from doorstep.casework.services.referrals import (
 )
 from doorstep.casework.services.schedule import (
     schedule_refresh,
+    schedules_recompute_all,
     schedules_refresh_area,
     visit_policy_set,
     welfare_round_create,
@@ -72,6 +73,7 @@ __all__ = [
     "referral_record_action",
     "referral_reminders_send",
     "schedule_refresh",
+    "schedules_recompute_all",
     "schedules_refresh_area",
     "visit_policy_set",
     "welfare_round_create",

@@ -93,11 +93,15 @@ def next_due(
     return start + dt.timedelta(days=interval.days)
 
 
-def schedule_refresh(*, household_ids: Iterable[int], today: dt.date | None = None) -> int:
+def schedule_refresh(
+    *, household_ids: Iterable[int], today: dt.date | None = None, only_changed: bool = False
+) -> int:
     """Recompute the schedule rows of these households (creating missing ones).
 
     Set-based: a fixed number of queries for any number of households. Callers hold
-    the transaction of the change that made the refresh necessary.
+    the transaction of the change that made the refresh necessary. With
+    `only_changed`, rows whose answer is unchanged are not written (the nightly sweep
+    rewrites only what moved). Returns the number of rows written.
     """
     ids = sorted(set(household_ids))
     if not ids:
@@ -149,6 +153,10 @@ def schedule_refresh(*, household_ids: Iterable[int], today: dt.date | None = No
                 basis=interval.basis,
             )
         )
+    if only_changed:
+        rows = [row for row in rows if _changed(existing.get(row.household_id), row)]
+    if not rows:
+        return 0
     ContactSchedule.objects.bulk_create(
         rows,
         update_conflicts=True,
@@ -157,6 +165,38 @@ def schedule_refresh(*, household_ids: Iterable[int], today: dt.date | None = No
         batch_size=2000,
     )
     return len(rows)
+
+
+_COMPARED = ("worker_id", "last_contact_at", "next_due_on", "interval_days", "basis")
+
+
+def _changed(current: ContactSchedule | None, new: ContactSchedule) -> bool:
+    return current is None or any(getattr(current, f) != getattr(new, f) for f in _COMPARED)
+
+
+def schedules_recompute_all(*, today: dt.date | None = None, batch_size: int = 5000) -> int:
+    """Recompute every schedule, writing only the rows that changed (nightly).
+
+    This is how changes made outside casework reach the schedule without registry
+    knowing casework exists (docs/decisions/0002-schedule-recomputation.md): a
+    household's vulnerabilities added or removed, a household moved to another
+    village, and welfare-check rounds whose first day has come or whose last day has
+    passed. Batches walk the primary key, each in its own short transaction.
+    """
+    today = today or timezone.localdate()
+    written = 0
+    last_pk = 0
+    while True:
+        ids = list(
+            ContactSchedule.objects.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return written
+        with transaction.atomic():
+            written += schedule_refresh(household_ids=ids, today=today, only_changed=True)
+        last_pk = ids[-1]
 
 
 def schedule_record_contact(*, household: Household, occurred_at: dt.datetime) -> ContactSchedule:
