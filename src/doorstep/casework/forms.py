@@ -11,7 +11,15 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from doorstep.casework.models import ContactKind, NeedCategory, Urgency
+from doorstep.casework.models import (
+    BenefitStatus,
+    BenefitType,
+    ContactKind,
+    MaterialType,
+    NeedCategory,
+    UnitKind,
+    Urgency,
+)
 from doorstep.casework.services import NeedAction
 
 
@@ -74,3 +82,104 @@ class FeedbackForm(_ClientIdForm):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=_("comment"), max_length=4000, required=False)
+
+
+# --- pairing screen -------------------------------------------------------------------
+
+
+class _WorkerForm(forms.Form):
+    """`workers` is the queryset of staff the caller may pair (selectors)."""
+
+    def __init__(self, *args, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"] = forms.ModelChoiceField(
+            label=_("worker"), queryset=workers, empty_label=None
+        )
+
+
+class PairForm(_WorkerForm):
+    started_on = forms.DateField(
+        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class BulkAssignForm(PairForm):
+    household_ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id: the service checks each against the caller's scope.
+        ids = self.data.getlist("household_ids") if hasattr(self.data, "getlist") else []
+        self.fields["household_ids"].choices = [(i, i) for i in ids]
+
+
+class EndPairingForm(forms.Form):
+    ended_on = forms.DateField(
+        label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+# --- assistance -----------------------------------------------------------------------
+
+
+class BenefitForm(_ClientIdForm):
+    benefit_type = forms.ChoiceField(label=_("benefit"), choices=BenefitType.choices)
+    amount = forms.DecimalField(
+        label=_("amount or value (yuan)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
+    description = forms.CharField(label=_("description"), max_length=200, required=False)
+    given_on = forms.DateField(
+        label=_("date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class MaterialForm(_ClientIdForm):
+    material_type = forms.ChoiceField(label=_("material help"), choices=MaterialType.choices)
+    amount = forms.DecimalField(
+        label=_("amount or value (yuan)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
+    description = forms.CharField(label=_("description"), max_length=200, required=False)
+    given_on = forms.DateField(
+        label=_("date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class AssistanceStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("status"), choices=BenefitStatus.choices)
+    amount = forms.DecimalField(
+        label=_("amount or value (yuan)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
+
+
+# --- units (administrator) ---------------------------------------------------------------
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=120)
+    kind = forms.ChoiceField(label=_("kind"), choices=UnitKind.choices)
+    area_code = forms.CharField(label=_("based in (area code)"), max_length=20, required=False)
+    accepts_referrals = forms.BooleanField(label=_("accepts referrals"), required=False)
+    is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
+
+
+class TwinningForm(forms.Form):
+    village_code = forms.CharField(label=_("village code"), max_length=20)
+    started_on = forms.DateField(
+        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(label=_("user name"), max_length=150)

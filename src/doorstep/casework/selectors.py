@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from doorstep.accounts.models import Role
+from doorstep.accounts.models import Role, User
 from doorstep.areas.models import Area
 from doorstep.casework.models import (
     Contact,
@@ -30,9 +30,10 @@ from doorstep.casework.models import (
     Pairing,
     Referral,
     ReferralStatus,
+    Twinning,
     Unit,
 )
-from doorstep.casework.services.common import CASEWORK_ROLES, PAIRABLE_ROLES
+from doorstep.casework.services.common import CASEWORK_ROLES, PAIRABLE_ROLES, PAIRING_ROLES
 from doorstep.casework.services.needs import responder_unit_id
 from doorstep.core.pagination import Page, decode_cursor, encode_cursor
 from doorstep.privacy.models import AuditAction
@@ -42,11 +43,7 @@ from doorstep.registry.selectors import households_visible_to
 
 SUMMARY_ROLES = frozenset({Role.TEAM_LEADER, Role.SUPERVISOR, Role.ADMIN, Role.ANALYST})
 # Referrals a responder still sees the need of (a declined one is handed back).
-_RESPONDER_STATUSES = [
-    ReferralStatus.SENT,
-    ReferralStatus.ACCEPTED,
-    ReferralStatus.COMPLETED,
-]
+_RESPONDER_STATUSES = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED]
 
 
 def _active(user) -> bool:
@@ -96,20 +93,11 @@ def households_reachable_by(user) -> QuerySet[Household]:
 
 
 def household_reachable_for(user, household_id: int, *, channel: str) -> Household:
-    household = (
-        households_reachable_by(user)
-        .select_related("area")
-        .filter(pk=household_id)
-        .first()
-    )
+    household = households_reachable_by(user).select_related("area").filter(pk=household_id).first()
     if household is None:
         raise Http404
     _audit_view(
-        user,
-        object_type="household",
-        pk=household.pk,
-        household_id=household.pk,
-        channel=channel,
+        user, object_type="household", pk=household.pk, household_id=household.pk, channel=channel
     )
     return household
 
@@ -120,9 +108,7 @@ def household_reachable_for(user, household_id: int, *, channel: str) -> Househo
 def pairings_visible_to(user) -> QuerySet[Pairing]:
     if not _active(user) or user.role not in CASEWORK_ROLES:
         return Pairing.objects.none()
-    return Pairing.objects.filter(
-        household_id__in=households_reachable_by(user).values("pk")
-    )
+    return Pairing.objects.filter(household_id__in=households_reachable_by(user).values("pk"))
 
 
 def pairing_for(user, pairing_id: int) -> Pairing:
@@ -140,9 +126,7 @@ def pairing_for(user, pairing_id: int) -> Pairing:
 def contacts_visible_to(user) -> QuerySet[Contact]:
     if not _active(user) or user.role not in CASEWORK_ROLES:
         return Contact.objects.none()
-    return Contact.objects.filter(
-        household_id__in=households_reachable_by(user).values("pk")
-    )
+    return Contact.objects.filter(household_id__in=households_reachable_by(user).values("pk"))
 
 
 # --- needs ---------------------------------------------------------------------------
@@ -156,15 +140,13 @@ def needs_visible_to(user) -> QuerySet[Need]:
         if unit_id is None:
             return Need.objects.none()
         return Need.objects.filter(
-            pk__in=Referral.objects.filter(
-                unit_id=unit_id, status__in=_RESPONDER_STATUSES
-            ).values("need_id")
+            pk__in=Referral.objects.filter(unit_id=unit_id, status__in=_RESPONDER_STATUSES).values(
+                "need_id"
+            )
         )
     if user.role not in CASEWORK_ROLES:
         return Need.objects.none()
-    return Need.objects.filter(
-        household_id__in=households_reachable_by(user).values("pk")
-    )
+    return Need.objects.filter(household_id__in=households_reachable_by(user).values("pk"))
 
 
 def need_for(user, need_id: int, *, channel: str) -> Need:
@@ -177,11 +159,7 @@ def need_for(user, need_id: int, *, channel: str) -> Need:
     if need is None:
         raise Http404
     _audit_view(
-        user,
-        object_type="need",
-        pk=need.pk,
-        household_id=need.household_id,
-        channel=channel,
+        user, object_type="need", pk=need.pk, household_id=need.household_id, channel=channel
     )
     return need
 
@@ -213,11 +191,7 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
         return Referral.objects.none()
     if user.role == Role.RESPONDER:
         unit_id = responder_unit_id(user)
-        return (
-            Referral.objects.filter(unit_id=unit_id)
-            if unit_id
-            else Referral.objects.none()
-        )
+        return Referral.objects.filter(unit_id=unit_id) if unit_id else Referral.objects.none()
     if user.role not in CASEWORK_ROLES:
         return Referral.objects.none()
     return Referral.objects.filter(need_id__in=needs_visible_to(user).values("pk"))
@@ -289,8 +263,7 @@ def due_list_for(worker, *, today: dt.date | None = None) -> DueList:
     )
     heads = dict(
         Resident.objects.filter(
-            household_id__in=[r.household_id for r in rows],
-            relationship=Relationship.HEAD,
+            household_id__in=[r.household_id for r in rows], relationship=Relationship.HEAD
         ).values_list("household_id", "name")
     )
     for row in rows:
@@ -321,9 +294,7 @@ class OverdueSummary:
     unassigned: WorkerLoad
 
 
-def overdue_summary(
-    user, area: Area, *, today: dt.date | None = None
-) -> OverdueSummary:
+def overdue_summary(user, area: Area, *, today: dt.date | None = None) -> OverdueSummary:
     """Overdue and due-this-week counts per worker and per team (the worker's own area)
     for the households of `area`, which the caller gets from areas.selectors.area_for.
 
@@ -351,9 +322,7 @@ def overdue_summary(
         .annotate(
             households=Count("pk"),
             overdue=Count("pk", filter=Q(next_due_on__lt=today)),
-            due_this_week=Count(
-                "pk", filter=Q(next_due_on__gte=today, next_due_on__lt=week)
-            ),
+            due_this_week=Count("pk", filter=Q(next_due_on__gte=today, next_due_on__lt=week)),
         )
         .order_by()
     )
@@ -377,8 +346,7 @@ def overdue_summary(
         load.due_this_week += r["due_this_week"]
         if r["worker_id"] is not None:
             team = teams.setdefault(
-                load.team_id,
-                WorkerLoad(None, load.team_name, load.team_id, load.team_name),
+                load.team_id, WorkerLoad(None, load.team_name, load.team_id, load.team_name)
             )
             team.households += load.households
             team.overdue += load.overdue
@@ -407,9 +375,7 @@ def overdue_households_for(
     )
     if worker_id is not None:
         qs = qs.filter(worker_id=worker_id)
-    return qs.select_related("household", "worker").order_by(
-        "next_due_on", "household_id"
-    )
+    return qs.select_related("household", "worker").order_by("next_due_on", "household_id")
 
 
 def feedback_summary(user, area: Area) -> list[dict]:
@@ -427,9 +393,7 @@ def assistance_for(user, assistance_id: int):
     from doorstep.casework.models import Assistance
 
     assistance = (
-        Assistance.objects.filter(
-            pk=assistance_id, need_id__in=needs_visible_to(user).values("pk")
-        )
+        Assistance.objects.filter(pk=assistance_id, need_id__in=needs_visible_to(user).values("pk"))
         .select_related("need")
         .first()
     )
@@ -458,3 +422,72 @@ def notification_for(user, notification_id: int) -> Notification:
 def unread_notification_count(user) -> int:
     """One COUNT on the partial notification_unread index."""
     return notifications_for(user).filter(read_at__isnull=True).count()
+
+
+# --- the pairing screen and the administrator's units ---------------------------------
+
+
+def _pairing_role(user) -> bool:
+    return _active(user) and user.role in PAIRING_ROLES and user.area_id is not None
+
+
+def households_for_pairing(
+    user, *, area: Area | None = None, unpaired: bool = False
+) -> QuerySet[Household]:
+    """Households a team leader (supervisor, administrator) may pair, with the active
+    pairing's id and worker annotated (one subquery each on the one-active-pairing
+    index)."""
+    if not _pairing_role(user):
+        return Household.objects.none()
+    qs = households_visible_to(user)
+    if area is not None:
+        qs = qs.filter(area_id__in=Area.objects.within(area).values("pk"))
+    active = Pairing.objects.active().filter(household_id=OuterRef("pk"))
+    if unpaired:
+        qs = qs.filter(~Exists(active))
+    return qs.select_related("area").annotate(
+        pairing_id=Subquery(active.values("pk")[:1]),
+        paired_worker=Subquery(active.values("worker__username")[:1]),
+    )
+
+
+def household_for_pairing(user, household_id: int, *, channel: str) -> Household:
+    household = households_for_pairing(user).filter(pk=household_id).first()
+    if household is None:
+        raise Http404
+    _audit_view(
+        user, object_type="household", pk=household.pk, household_id=household.pk, channel=channel
+    )
+    return household
+
+
+def pairable_workers_for(user) -> QuerySet[User]:
+    """Staff a team leader may pair within their scope: workers and team leaders of
+    their area subtree, and members of units twinned with a village in it. Whether a
+    given household suits a given worker is still the service's check."""
+    if not _pairing_role(user):
+        return User.objects.none()
+    area_ids = Area.objects.within(user.area).values("pk")
+    twinned_units = Twinning.objects.filter(ended_on__isnull=True, village_id__in=area_ids).values(
+        "unit_id"
+    )
+    return (
+        User.objects.filter(is_active=True, role__in=PAIRABLE_ROLES)
+        .filter(Q(area_id__in=area_ids) | Q(unit_membership__unit_id__in=twinned_units))
+        .distinct()
+        .order_by("username")
+    )
+
+
+def units_managed_by(user) -> QuerySet[Unit]:
+    """Units are not personal data; only administrators manage them."""
+    if not _active(user) or user.role != Role.ADMIN:
+        return Unit.objects.none()
+    return Unit.objects.order_by("name")
+
+
+def unit_for_admin(user, unit_id: int) -> Unit:
+    unit = units_managed_by(user).filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404
+    return unit

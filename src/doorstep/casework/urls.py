@@ -1,6 +1,6 @@
 from django.urls import path
 
-from doorstep.casework import views, views_notifications
+from doorstep.casework import views, views_notifications, views_team, views_units
 
 app_name = "casework"
 urlpatterns = [
@@ -13,6 +13,35 @@ urlpatterns = [
     path("needs/<int:need_id>/feedback/", views.need_feedback, name="need_feedback"),
     path("referrals/", views.referral_inbox, name="referrals"),
     path("referrals/<int:referral_id>/answer/", views.referral_answer, name="referral_answer"),
+    path("needs/<int:need_id>/assistance/", views.need_assistance, name="need_assistance"),
+    path(
+        "assistance/<int:assistance_id>/status/",
+        views.assistance_status,
+        name="assistance_status",
+    ),
+    path("pairings/", views_team.pairing_screen, name="pairings"),
+    path("pairings/assign/", views_team.pairing_bulk, name="pairing_bulk"),
+    path("pairings/<int:pairing_id>/end/", views_team.pairing_end, name="pairing_end"),
+    path(
+        "households/<int:household_id>/pairing/",
+        views_team.household_pairing,
+        name="household_pairing",
+    ),
+    path("overdue/", views_team.overdue, name="overdue"),
+    path("units/", views_units.units, name="units"),
+    path("units/<int:unit_id>/", views_units.unit_detail, name="unit"),
+    path("units/<int:unit_id>/twinnings/", views_units.unit_twinning_add, name="unit_twinning_add"),
+    path(
+        "units/<int:unit_id>/twinnings/<int:twinning_id>/end/",
+        views_units.unit_twinning_end,
+        name="unit_twinning_end",
+    ),
+    path("units/<int:unit_id>/members/", views_units.unit_member_add, name="unit_member_add"),
+    path(
+        "units/<int:unit_id>/members/<int:member_id>/remove/",
+        views_units.unit_member_remove,
+        name="unit_member_remove",
+    ),
     path("notifications/", views_notifications.notifications, name="notifications"),
     path("notifications/count/", views_notifications.notification_count, name="notification_count"),
     path(

@@ -19,16 +19,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 from doorstep.accounts.models import Role
 from doorstep.casework import selectors, services
 from doorstep.casework.forms import (
+    AssistanceStatusForm,
+    BenefitForm,
     ContactForm,
     FeedbackForm,
+    MaterialForm,
     NeedForm,
     ReferralAnswerForm,
     ReferralForm,
     TransitionForm,
 )
-from doorstep.casework.models import UNRESOLVED, NeedStatus, ReferralStatus
-from doorstep.casework.services.common import CASEWORK_ROLES
+from doorstep.casework.models import UNRESOLVED, BenefitStatus, NeedStatus, ReferralStatus
+from doorstep.casework.services.common import CASEWORK_ROLES, PAIRING_ROLES
 from doorstep.casework.services.needs import TRANSITIONS
+from doorstep.casework.services.referrals import BENEFIT_STEPS
 
 PAGE_LIST_SIZE = 50
 
@@ -80,6 +84,8 @@ def home(request):
             "summary": summary,
             "feedback": feedback,
             "is_responder": user.role == Role.RESPONDER,
+            "can_pair": user.role in PAIRING_ROLES and user.area_id is not None,
+            "is_admin": user.role == Role.ADMIN,
         },
     )
 
@@ -147,6 +153,8 @@ def need_detail(request, need_id: int):
     user = request.user
     need = selectors.need_for(user, need_id, channel=_channel("need"))
     can_work = user.role in CASEWORK_ROLES
+    # Responders record the help their unit gives (services.assistance_record checks).
+    can_help = can_work or user.role == Role.RESPONDER
     actions = [
         (action, services.NeedAction(action).label)
         for action in services.allowed_actions(need)
@@ -163,6 +171,9 @@ def need_detail(request, need_id: int):
             "referrals": need.referrals.select_related("unit").order_by("created_at"),
             "units": selectors.units_taking_referrals() if can_work else [],
             "referral_form": ReferralForm() if can_work and need.status in UNRESOLVED else None,
+            "assistance": _assistance_rows(need),
+            "benefit_form": BenefitForm(auto_id="benefit_%s") if can_help else None,
+            "material_form": MaterialForm(auto_id="material_%s") if can_help else None,
             "feedback_form": (
                 FeedbackForm()
                 if can_work
@@ -172,6 +183,15 @@ def need_detail(request, need_id: int):
             ),
         },
     )
+
+
+def _assistance_rows(need) -> list:
+    """The need's help, each benefit with the statuses it may move to next."""
+    rows = list(need.assistance.order_by("given_on", "pk"))
+    for row in rows:
+        steps = BENEFIT_STEPS.get(row.benefit_status, set()) if row.benefit_status else set()
+        row.next_statuses = [(s, BenefitStatus(s).label) for s in sorted(steps)]
+    return rows
 
 
 @login_required
@@ -312,3 +332,68 @@ def referral_answer(request, referral_id: int):
     else:
         messages.success(request, _("Your answer is saved."))
     return redirect("casework:referrals")
+
+
+# --- assistance on the need page ------------------------------------------------------
+
+
+@login_required
+@require_POST
+def need_assistance(request, need_id: int):
+    """Record a benefit application or material help (the form says which)."""
+    user = request.user
+    need = selectors.need_for(user, need_id, channel=_channel("need_assistance"))
+    kind = request.POST.get("kind")
+    form_class = {"benefit": BenefitForm, "material": MaterialForm}.get(kind)
+    if form_class is None:
+        messages.error(request, _("Choose a benefit application or material help."))
+        return redirect("casework:need", need_id=need.pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect("casework:need", need_id=need.pk)
+    try:
+        services.assistance_record(
+            actor=user,
+            need=need,
+            kind=kind,
+            channel=_channel("need_assistance"),
+            **form.cleaned_data,
+        )
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The help is recorded."))
+    return redirect("casework:need", need_id=need.pk)
+
+
+@login_required
+@require_POST
+def assistance_status(request, assistance_id: int):
+    """Move a benefit application on: approved or rejected, then paid."""
+    user = request.user
+    assistance = selectors.assistance_for(user, assistance_id)
+    form = AssistanceStatusForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+        return redirect("casework:need", need_id=assistance.need_id)
+    try:
+        services.assistance_set_status(
+            actor=user,
+            assistance=assistance,
+            status=form.cleaned_data["status"],
+            amount=form.cleaned_data["amount"],
+            channel=_channel("assistance_status"),
+        )
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The application is updated."))
+    return redirect("casework:need", need_id=assistance.need_id)
