@@ -181,7 +181,7 @@ def board(request: HttpRequest, office_id: Annotated[int | None, Query(ge=1, le=
                 "received_at": c.received_at,
                 "resolve_due_at": c.resolve_due_at,
                 "escalated": c.escalated,
-                "responders": [d.responder.name for d in c.dispatches.all()],
+                "responders": [d.responder.name for d in c.board_dispatches],
             }
             for c in selectors.board_calls(request.auth, office=office)
         ]

@@ -120,3 +120,31 @@ def test_gaps_and_swap_over_the_api(client, team_leader, worker_a, officer_a2, o
     client.force_login(team_leader)
     ok = post(client, f"{BASE}/swaps/{swap.json()['id']}/decision", {"approve": True})
     assert ok.json()["status"] == "approved"
+
+
+def test_board_query_count_does_not_grow_with_the_calls_on_it(
+    client, worker_a, office, lift_company, django_assert_num_queries
+):
+    """The board loads only its columns and the dispatches in one query: reading a
+    deferred field in the API or the template would add a query per call here."""
+    from doorstep.hotline import services
+
+    client.force_login(worker_a)
+
+    def add_calls(n):
+        for _ in range(n):
+            c = services.call_take(
+                actor=worker_a, office=office, category="lift_entrapment", channel="t"
+            )
+            services.call_dispatch(actor=worker_a, call=c, responder=lift_company, channel="t")
+
+    add_calls(2)
+    client.get(f"{BASE}/calls?office_id={office.pk}")  # warm the session
+    with django_assert_num_queries(6) as few:
+        r = client.get(f"{BASE}/calls?office_id={office.pk}")
+    assert len(r.json()["items"]) == 2
+    add_calls(8)
+    with django_assert_num_queries(len(few.captured_queries)):
+        r = client.get(f"{BASE}/calls?office_id={office.pk}")
+    items = r.json()["items"]
+    assert len(items) == 10 and all(i["responders"] == [lift_company.name] for i in items)
