@@ -1,4 +1,4 @@
-"""Household export in the import format (registry.importer.COLUMNS), so that an export
+"""Household export in the import format (registry.importing.COLUMNS), so that an export
 re-imports unchanged into an empty database.
 
 Memory stays bounded whatever the size: households are read with .iterator() in chunks
@@ -27,7 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 from doorstep.areas.models import Area
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
-from doorstep.registry.importer import (
+from doorstep.registry.importing import (
     HEADERS_EN,
     HEADERS_ZH,
     RELATIONSHIP_ZH,

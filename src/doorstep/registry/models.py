@@ -215,7 +215,7 @@ class ImportJob(models.Model):
     residents = models.PositiveIntegerField(default=0)
     vulnerabilities = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
-    # At most importer.ERROR_CAP entries of {"row", "column", "message"}; the total is error_count.
+    # At most importing.ERROR_CAP entries of {"row", "column", "message"}; the total is error_count.
     errors = models.JSONField(default=list, blank=True)
     written = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from doorstep.registry.importer import import_households
+from doorstep.registry.importing import import_households
 from doorstep.registry.models import ImportJob
 
 ALLOWED_EXTENSIONS = {".csv", ".xlsx"}

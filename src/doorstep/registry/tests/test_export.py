@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from doorstep.core.testing import make_household
 from doorstep.privacy.models import AuditEvent
 from doorstep.registry.exporter import households_export
-from doorstep.registry.importer import HEADERS_EN, HEADERS_ZH, import_households
+from doorstep.registry.importing import HEADERS_EN, HEADERS_ZH, import_households
 from doorstep.registry.models import Household, HouseholdVulnerability, Resident
 from doorstep.registry.tests.test_import import family, write_csv
 

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from doorstep.core.testing import make_household, make_id_number
 from doorstep.privacy.models import AuditEvent
-from doorstep.registry.importer import HEADERS_EN, HEADERS_ZH, import_households
+from doorstep.registry.importing import HEADERS_EN, HEADERS_ZH, import_households
 from doorstep.registry.models import Household, HouseholdVulnerability, Resident
 
 pytestmark = pytest.mark.django_db
@@ -229,7 +229,7 @@ def test_every_bad_row_is_listed_and_a_real_run_writes_nothing(tmp_path, areas):
 
 
 def test_error_listing_is_capped_but_counted(tmp_path, areas, monkeypatch):
-    monkeypatch.setattr("doorstep.registry.importer.ERROR_CAP", 5)
+    monkeypatch.setattr("doorstep.registry.importing.checks.ERROR_CAP", 5)
     rows = [
         r | {"phone": "1", "id_number": "", "birth_date": ""}
         for i in range(4)

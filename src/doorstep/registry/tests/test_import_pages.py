@@ -177,7 +177,7 @@ def test_api_bad_upload_is_a_422(client, tmp_path, team_leader):
 
 
 def test_api_export_csv_and_xlsx_with_filters(client, tmp_path, areas, team_leader, worker_b):
-    from doorstep.registry.importer import import_households
+    from doorstep.registry.importing import import_households
 
     path = write_csv(tmp_path / "seed.csv", family())
     assert import_households(path, dry_run=False, channel="test").ok

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from doorstep.accounts.models import User
-from doorstep.registry.importer import import_households
+from doorstep.registry.importing import import_households
 
 
 class Command(BaseCommand):
