@@ -11,8 +11,12 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         # Periodic work, enqueued by `manage.py run_periodic` and run by `db_worker`.
-        from doorstep.casework import tasks
+        from doorstep.casework import scope, tasks
         from doorstep.core import periodic
+        from doorstep.registry.selectors import register_scope_extension
+
+        # Households paired with a worker outside their area (see casework/scope.py).
+        register_scope_extension(scope.paired_households)
 
         periodic.register(
             "casework.escalate_breached_needs",

@@ -7,10 +7,12 @@ exist: 404, never 403. Single-record reads are written to the audit log.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from doorstep.areas.models import Area
@@ -20,6 +22,23 @@ from doorstep.privacy.services import audit_record
 from doorstep.registry.models import Household, HouseholdVulnerability, Relationship, Resident
 from doorstep.registry.validators import normalize_phone
 
+# --- extension point: reach beyond the area subtree -------------------------------
+# Registry must not depend on the apps built on it, yet one of them (casework) gives
+# staff a reach the area tree does not: a unit's staff are paired with households of
+# twinned villages far from where they work, and must open those households' records.
+# Such an app registers a function here from its AppConfig.ready(). It takes the user
+# and returns a Q over Household (e.g. `Q(pk__in=<subquery>)`) or None when it adds
+# nothing for that user; it must build the Q without running a query, so that the
+# list pages keep their pinned query counts. Registry itself registers nothing.
+ScopeExtension = Callable[[Any], Q | None]
+_SCOPE_EXTENSIONS: list[ScopeExtension] = []
+
+
+def register_scope_extension(extension: ScopeExtension) -> None:
+    """Called from an AppConfig.ready(); registering the same function twice is a no-op."""
+    if extension not in _SCOPE_EXTENSIONS:
+        _SCOPE_EXTENSIONS.append(extension)
+
 
 def households_visible_to(user) -> QuerySet[Household]:
     if not getattr(user, "is_authenticated", False) or not user.can_read_registry:
@@ -27,7 +46,12 @@ def households_visible_to(user) -> QuerySet[Household]:
     # A subquery, not a join: PostgreSQL turns it into a hashed semi-join and the
     # household list keeps walking its own index in order.
     area_ids = Area.objects.within(user.area).values("pk")
-    return Household.objects.filter(area_id__in=area_ids)
+    scope = Q(area_id__in=area_ids)
+    for extension in _SCOPE_EXTENSIONS:
+        extra = extension(user)
+        if extra is not None:
+            scope |= extra
+    return Household.objects.filter(scope)
 
 
 def residents_visible_to(user) -> QuerySet[Resident]:
