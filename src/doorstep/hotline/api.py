@@ -1,5 +1,5 @@
 """/api/v1/hotline: who is on duty, caller lookup, call intake and its life cycle, the
-board, rosters, gaps and swaps.
+board, rosters, gaps and swaps, patrol hazards (multipart, with a photo).
 
 Handlers parse, fetch through hotline.selectors (404 outside the caller's scope), call a
 service and serialize. Creates run inside core.idempotency (Idempotency-Key).
@@ -7,15 +7,18 @@ service and serialize. Creates run inside core.idempotency (Idempotency-Key).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Header, Path, Query, Router
+from ninja import File, Form, Header, Path, Query, Router
+from ninja.files import UploadedFile
 
 from doorstep.areas.selectors import area_for
 from doorstep.core.idempotency import HEADER, HEADER_DESCRIPTION, idempotent
@@ -32,6 +35,9 @@ from doorstep.hotline.api_schemas import (
     DispatchOut,
     GapListOut,
     GapQuery,
+    HazardCreateIn,
+    HazardListOut,
+    HazardOut,
     OnDutyOut,
     ReopenIn,
     SafetyStepIn,
@@ -42,7 +48,7 @@ from doorstep.hotline.api_schemas import (
     SwapIn,
     SwapOut,
 )
-from doorstep.hotline.models import Responder
+from doorstep.hotline.models import HazardStatus, Patrol, Responder
 from doorstep.hotline.services.calls import safety_step_label
 
 router = Router()
@@ -330,5 +336,112 @@ def swap_decision(request, swap_id: ObjId, payload: SwapDecisionIn):
             actor=request.auth, swap=swap, approve=payload.approve, channel=CHANNEL
         )
         return 200, SwapOut.from_orm(s).model_dump(mode="json")
+
+    return _write(request, None, None, run)
+
+
+HAZARD_PAGE = 50
+
+
+def hazard_body(h) -> dict:
+    return HazardOut(
+        **{f: getattr(h, f) for f in HazardOut.model_fields if f != "photo_url"},
+        photo_url=reverse("hotline:hazard_photo", args=[h.pk]) if h.photo else None,
+    ).model_dump(mode="json")
+
+
+@router.get("/hazards", response={200: HazardListOut, **error_responses(404)})
+def hazards(
+    request,
+    office_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    status: Annotated[HazardStatus | None, Query()] = None,
+    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+):
+    """Hazards found on patrol in the caller's offices, newest first, 50 a page."""
+    qs = selectors.hazards_visible_to(request.auth)
+    if office_id:
+        qs = qs.filter(office=selectors.office_for(request.auth, office_id))
+    if status:
+        qs = qs.filter(status=status)
+    if before_id:
+        qs = qs.filter(pk__lt=before_id)
+    rows = list(qs.order_by("-pk")[: HAZARD_PAGE + 1])
+    more = len(rows) > HAZARD_PAGE
+    rows = rows[:HAZARD_PAGE]
+    # JsonResponse, as for the create: the same timestamps to the microsecond whichever
+    # endpoint answers (ninja's encoder would cut them to milliseconds).
+    return JsonResponse(
+        {"items": [hazard_body(h) for h in rows], "next_before_id": rows[-1].pk if more else None}
+    )
+
+
+@router.get("/hazards/{hazard_id}", response={200: HazardOut, **error_responses(404)})
+def hazard_detail(request, hazard_id: ObjId):
+    return JsonResponse(hazard_body(selectors.hazard_for(request.auth, hazard_id)))
+
+
+@router.post("/hazards", response={201: HazardOut, **error_responses(403, 404)})
+def hazard_create(
+    request,
+    data: Form[HazardCreateIn],
+    photo: File[UploadedFile] = None,
+    idempotency_key: IdempotencyKey = None,
+):
+    """Multipart form: the fields below and an optional `photo` (JPEG, PNG or WebP,
+    at most 8 MB, checked by its content). Replay-safe with an Idempotency-Key."""
+    user = request.auth
+    office = selectors.office_for(user, data.office_id)
+    place = None
+    if data.place_area_id:
+        try:
+            place = area_for(user, data.place_area_id)
+        except Http404:
+            raise ValidationError(
+                {"place_area_id": _("There is no area with this id in your area.")}
+            ) from None
+    patrol = None
+    if data.patrol_id:
+        patrol = Patrol.objects.filter(
+            pk=data.patrol_id, office=office, walker_id=getattr(user, "pk", None)
+        ).first()
+        if patrol is None:
+            raise ValidationError({"patrol_id": _("This is not your patrol.")})
+    # The replay check covers the photo too: its digest joins the form fields.
+    payload = data.model_dump(mode="json")
+    if photo is not None:
+        digest = hashlib.sha256()
+        for chunk in photo.chunks():
+            digest.update(chunk)
+        payload["photo_sha256"] = digest.hexdigest()
+
+    def run():
+        h = services.hazard_record(
+            actor=user,
+            office=office,
+            kind=data.kind,
+            description=data.description,
+            photo=photo,
+            place_area=place,
+            address=data.address,
+            latitude=data.latitude.strip() or None,
+            longitude=data.longitude.strip() or None,
+            patrol=patrol,
+            channel=CHANNEL,
+        )
+        return 201, hazard_body(h)
+
+    return _write(request, idempotency_key, payload, run)
+
+
+@router.post("/hazards/{hazard_id}/call", response={200: CallOut, **error_responses(403, 404)})
+def hazard_call(request, hazard_id: ObjId):
+    """Turn the hazard into a call (then dispatched like any other). Asking twice
+    answers the same call."""
+    hazard = selectors.hazard_for(request.auth, hazard_id)
+
+    def run():
+        return 200, call_body(
+            services.hazard_to_call(actor=request.auth, hazard=hazard, channel=CHANNEL)
+        )
 
     return _write(request, None, None, run)

@@ -189,3 +189,43 @@ class SwapOut(Schema):
     shift_id: int
     replacement_id: int
     status: str
+
+
+class HazardCreateIn(Schema):
+    """Multipart form fields of POST /hazards (the photo is the `photo` file part).
+    Coordinates are text so that an empty field means "no point"."""
+
+    office_id: Id
+    kind: str = Field(
+        description="blocked_fire_exit, broken_light, unsafe_wiring, gas_leak or other."
+    )
+    description: Text = Field("", max_length=4000)
+    place_area_id: Id | None = Field(None, description="A compound inside the office's area.")
+    address: Text = Field("", max_length=200)
+    latitude: str = Field("", max_length=32)
+    longitude: str = Field("", max_length=32)
+    patrol_id: Id | None = Field(None, description="The caller's own patrol, if walking one.")
+
+
+class HazardOut(Schema):
+    id: int
+    office_id: int
+    patrol_id: int | None
+    kind: str
+    status: str
+    description: str
+    place_area_id: int | None
+    address: str
+    latitude: float | None
+    longitude: float | None
+    found_at: dt.datetime
+    found_by_id: int
+    photo_url: str | None = Field(description="Served only to callers who may see the hazard.")
+    call_id: int | None
+
+
+class HazardListOut(Schema):
+    items: list[HazardOut]
+    next_before_id: int | None = Field(
+        description="Pass as before_id for the next (older) page; null on the last page."
+    )
