@@ -4,7 +4,8 @@ speaks COPY or touches sequences, so the fast path can change in one place.
 
 Rows are tuples of database-ready values in the order of `fields` (model field
 names). Callers own the transaction: wrap a whole import in `transaction.atomic()`
-so that it is all-or-nothing on both backends.
+so that it is all-or-nothing on both backends. Errors are Django's on both backends
+(django.db.IntegrityError, DataError, ...), never the driver's.
 """
 
 from __future__ import annotations
@@ -36,11 +37,18 @@ def bulk_insert(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            with raw.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+            # The raw cursor bypasses Django's error translation: without this, a
+            # duplicate raises psycopg's IntegrityError, which `except IntegrityError`
+            # (django.db) in callers such as registry.importing.writer would miss.
+            with (
+                connection.wrap_database_errors,
+                raw.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
                     count += 1
             return count
+        # Django's cursor wrapper already turns sqlite3's errors into django.db's.
         placeholders = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"  # noqa: S608 - names from model metadata
         for chunk in _chunks(rows, batch_size):

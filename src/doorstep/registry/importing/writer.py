@@ -9,7 +9,7 @@ import queue
 import threading
 from collections.abc import Callable
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from doorstep.core.bulk import allocate_ids, analyze, bulk_insert
@@ -196,8 +196,8 @@ def import_households(
                 )
         except _Abort:
             conflicted = False
-        except (IntegrityError, connection.Database.IntegrityError):
-            # core.bulk's COPY speaks to psycopg directly, so its errors come unwrapped.
+        except IntegrityError:
+            # A unique constraint caught a duplicate while core.bulk wrote.
             conflicted = True
         else:
             report.written = True
