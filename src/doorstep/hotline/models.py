@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from doorstep.registry.validators import normalize_phone, validate_phone
+
 
 class Office(models.Model):
     """A community office and its duty room. Its calls are seen by staff whose area
@@ -345,6 +347,33 @@ class Responder(models.Model):
     @property
     def category_list(self) -> list[str]:
         return [c for c in self.categories.split(",") if c]
+
+
+class ResponderContact(models.Model):
+    """Whom to ring at a responder, in on-call order: the officer tries the first, then
+    the next (a lift company's day engineer, its night engineer, its manager). Shown on
+    the dispatch screen. Phones are checked with registry.validators.validate_phone and
+    stored normalized."""
+
+    responder = models.ForeignKey(Responder, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=64)
+    role = models.CharField(_("role"), max_length=64, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone])
+    on_call_order = models.PositiveSmallIntegerField(_("on-call order"), default=1)
+
+    class Meta:
+        verbose_name = _("responder contact")
+        verbose_name_plural = _("responder contacts")
+        # No unique (responder, order): two contacts with the same number are rung in
+        # the order they were added, and the admin's inline can swap two of them.
+        ordering = ["responder", "on_call_order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on_call_order}. {self.name}"
+
+    def clean(self) -> None:
+        self.name = (self.name or "").strip()
+        self.phone = normalize_phone(self.phone or "")
 
 
 class DispatchStatus(models.TextChoices):

@@ -157,7 +157,9 @@ def call_detail(request, call_id: int):
         {"code": s.code, "label": safety_step_label(call.category, s.code), "done_at": s.done_at}
         for s in call.safety_steps.all()
     ]
-    responders = Responder.objects.filter(office=call.office, is_active=True)
+    responders = Responder.objects.filter(office=call.office, is_active=True).prefetch_related(
+        "contacts"
+    )
     return render(
         request,
         "hotline/call.html",

@@ -21,6 +21,7 @@ from doorstep.hotline.services.patrols import (
     patrol_end,
     patrol_start,
 )
+from doorstep.hotline.services.responders import responder_contacts_set
 from doorstep.hotline.services.rosters import (
     Gap,
     coverage_gaps,
@@ -52,6 +53,7 @@ __all__ = [
     "open311_key_create",
     "patrol_end",
     "patrol_start",
+    "responder_contacts_set",
     "safety_step_done",
     "shift_plan",
     "swap_decide",
