@@ -7,6 +7,7 @@ which file types, how big) are written once.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 import uuid
@@ -14,7 +15,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,6 +25,9 @@ from doorstep.registry.importing import import_households
 from doorstep.registry.models import ImportJob
 
 ALLOWED_EXTENSIONS = {".csv", ".xlsx"}
+# Uploads hold personal data: a finished job's file is kept this long, for the
+# "Import" of a clean dry run, then deleted by import_files_delete_stale.
+IMPORT_FILES_KEPT = dt.timedelta(days=7)
 
 
 def import_job_for(user, job_id: int) -> ImportJob:
@@ -76,7 +80,8 @@ def import_job_confirm(*, user, job: ImportJob) -> ImportJob:
     _check_importer(user)
     if not (job.dry_run and job.status == ImportJob.Status.SUCCEEDED):
         raise ValidationError(_("Only a dry run without errors can be imported."))
-    if not default_storage.exists(job.file):
+    # An empty name is a file housekeeping deleted (exists("") is the media folder).
+    if not job.file or not default_storage.exists(job.file):
         raise ValidationError(_("The uploaded file is no longer there; upload it again."))
     real = ImportJob.objects.create(
         user=user,
@@ -175,3 +180,31 @@ def import_job_run(job_id: int) -> None:
     if not job.dry_run:
         # Personal data should not outlive its use: a real run's file goes either way.
         default_storage.delete(job.file)
+
+
+def import_files_delete(*, created_before: dt.datetime) -> int:
+    """Delete the uploads of finished jobs (dry runs, imported or not, and real runs)
+    created before `created_before`; returns how many files. The job rows stay, with
+    an empty `file`. A file that a queued or running job still reads (a dry run's
+    file is shared with the real run that follows it) is kept until that job ends."""
+    finished = [ImportJob.Status.SUCCEEDED, ImportJob.Status.FAILED]
+    in_use = ImportJob.objects.exclude(status__in=finished).exclude(file="").values("file")
+    with transaction.atomic():
+        stale = (
+            ImportJob.objects.filter(created_at__lt=created_before, status__in=finished)
+            .exclude(file="")
+            .exclude(file__in=in_use)
+        )
+        paths = set(stale.values_list("file", flat=True))
+        # Clear the rows first: import_job_confirm then refuses them instead of
+        # starting a real run on a file about to go.
+        ImportJob.objects.filter(file__in=paths).update(file="")
+    for path in sorted(paths):
+        default_storage.delete(path)  # no error if gone already (real runs delete theirs)
+    return len(paths)
+
+
+@task()
+def import_files_delete_stale() -> int:
+    """Periodic (registered in RegistryConfig.ready)."""
+    return import_files_delete(created_before=timezone.now() - IMPORT_FILES_KEPT)
