@@ -20,7 +20,7 @@ from pydantic import Field
 
 from doorstep.areas.selectors import area_for
 from doorstep.core.schemas import MAX_ID, Id, Text, error_responses
-from doorstep.registry.exporter import households_export
+from doorstep.registry.exporter import households_export, may_export
 from doorstep.registry.models import Vulnerability
 from doorstep.registry.tasks import import_job_for, import_job_submit
 from doorstep.registry.views_import import export_response
@@ -109,7 +109,7 @@ def imports_get(request, job_id: JobId):
 )
 def exports_households(request, filters: Query[ExportQuery]):
     user = request.auth
-    if not user.can_read_registry:
+    if not may_export(user):
         raise HttpError(403, _("Your role may not read household records."))
     area = None
     if filters.area:

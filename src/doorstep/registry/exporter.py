@@ -154,6 +154,13 @@ def xlsx_file(rows: Iterator[list[Any]]):
     return handle
 
 
+def may_export(user) -> bool:
+    """Who may download the household list: whoever may read the registry, since the
+    export holds only the households the list already shows them. The one rule for the
+    page (views_import), the API (api_imports) and the list's export links."""
+    return bool(getattr(user, "is_authenticated", False) and user.can_read_registry)
+
+
 def households_export(
     *,
     user,

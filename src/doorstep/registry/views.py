@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from doorstep.core.pagination import BadCursor
 from doorstep.registry import services
+from doorstep.registry.exporter import may_export
 from doorstep.registry.forms import (
     HouseholdForm,
     ResidentForm,
@@ -85,6 +86,7 @@ def household_list(request):
         "area": area,
         "area_levels": area_picker_levels(user, area),
         "filtered": bool(q or area or vulnerability),
+        "may_export": may_export(user),
     }
     template = "registry/_household_results.html" if _is_partial(request) else None
     return render(request, template or "registry/household_list.html", context)

@@ -16,7 +16,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from doorstep.registry.exporter import CONTENT_TYPES, csv_stream, households_export, xlsx_file
+from doorstep.registry.exporter import (
+    CONTENT_TYPES,
+    csv_stream,
+    households_export,
+    may_export,
+    xlsx_file,
+)
 from doorstep.registry.forms import area_from_chain
 from doorstep.registry.models import ImportJob, Vulnerability
 from doorstep.registry.tasks import import_job_confirm, import_job_for, import_job_submit
@@ -97,7 +103,7 @@ def import_run(request, job_id: int):
 def households_export_view(request):
     """The household list's filters (q, area chain, vulnerability) as CSV or XLSX."""
     user = request.user
-    if not user.can_read_registry:
+    if not may_export(user):
         raise PermissionDenied
     fmt = request.GET.get("format", "csv")
     if fmt not in CONTENT_TYPES:
