@@ -5,6 +5,7 @@ writes through hotline.services, the functions the API calls."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import mimetypes
 
 from django.contrib import messages
@@ -92,13 +93,26 @@ def _float_or_none(value):
     return value if value not in (None, "") else None
 
 
+def _map_context(office, areas) -> dict:
+    """The intake map's points: the office area's compounds that have coordinates
+    (JSON in a data attribute, read by hotline/intake-map.js; no inline script)."""
+    points = [
+        {"id": a.pk, "name": a.name, "lat": a.latitude, "lng": a.longitude}
+        for a in areas
+        if a.latitude is not None and a.longitude is not None
+    ]
+    # As text, not floats: the template would format a float in the page's language.
+    centre = ["" if v is None else repr(v) for v in (office.area.latitude, office.area.longitude)]
+    return {"map_points": json.dumps(points, ensure_ascii=False), "map_centre": centre}
+
+
 @login_required
 def intake(request):
     offices = list(selectors.offices_visible_to(request.user))
     if not offices:
         raise Http404
     office = _office(request, offices)
-    areas = Area.objects.within(office.area).order_by("path")[:500]
+    areas = list(Area.objects.within(office.area).order_by("path")[:500])
     values = request.POST if request.method == "POST" else {}
     if request.method == "POST":
         p = request.POST
@@ -145,6 +159,7 @@ def intake(request):
             "urgencies": Urgency.choices,
             "values": values,
             "life_safety": sorted(services.SAFETY_STEPS),
+            **_map_context(office, areas),
         },
         status=422 if request.method == "POST" else 200,
     )
