@@ -1,6 +1,6 @@
 from django.urls import path
 
-from doorstep.hotline import views
+from doorstep.hotline import views, views_holidays
 
 app_name = "hotline"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("dispatches/<int:dispatch_id>/step/", views.dispatch_step, name="dispatch_step"),
     path("responder/", views.responder_view, name="responder"),
     path("roster/", views.roster, name="roster"),
+    path("roster/holidays/", views_holidays.holiday_roster, name="holiday_roster"),
     path("hazards/", views.hazards, name="hazards"),
     path("hazards/<int:hazard_id>/photo/", views.hazard_photo, name="hazard_photo"),
     path("hazards/<int:hazard_id>/act/", views.hazard_act, name="hazard_act"),

@@ -22,6 +22,7 @@ def test_pages_render_without_inline_script_or_style(client, worker_a, office, l
         f"/hotline/calls/{call.pk}/",
         "/hotline/responder/",
         "/hotline/roster/",
+        "/hotline/roster/holidays/",
         "/hotline/hazards/",
         "/hotline/on-duty/",
     ]:
