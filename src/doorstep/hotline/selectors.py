@@ -17,6 +17,7 @@ from django.http import Http404
 from doorstep.hotline.models import (
     OPEN_STATUSES,
     Call,
+    CallEscalation,
     Dispatch,
     DispatchStatus,
     DutyShift,
@@ -106,6 +107,7 @@ BOARD_FIELDS = (
     "received_at",
     "resolve_due_at",
     "escalated",
+    "cycle",
     "building",
     "unit",
     "address",
@@ -116,8 +118,10 @@ BOARD_FIELDS = (
 def board_calls(user, *, office: Office | None = None) -> list[Call]:
     """The duty room's board: open calls, escalated first, then the soonest deadline.
     Two queries whatever the number of calls (calls with their compound, then their
-    dispatches with the responder's name, as `call.board_dispatches`). Only BOARD_FIELDS
-    are loaded: reading another field of these calls costs a query each."""
+    dispatches with the responder's name, as `call.board_dispatches`), and a third when
+    some are escalated (`call.board_escalations` of the current cycle, and
+    `call.escalated_to_ids`, the duty leaders told). Only BOARD_FIELDS are loaded:
+    reading another field of these calls costs a query each."""
     qs = calls_visible_to(user).filter(status__in=OPEN_STATUSES)
     if office is not None:
         qs = qs.filter(office=office)
@@ -129,6 +133,19 @@ def board_calls(user, *, office: Office | None = None) -> list[Call]:
     by_id = {c.pk: c for c in calls}
     for c in calls:
         c.board_dispatches = []
+    for c in calls:
+        c.board_escalations = []
+        c.escalated_to_ids = set()
+    escalated = [c.pk for c in calls if c.escalated]
+    if escalated:
+        # What was breached in the current cycle and which duty leader was told: the
+        # board shows these at the top, marked for the leader named (see _board_rows).
+        for e in CallEscalation.objects.filter(call_id__in=escalated).order_by("escalated_at"):
+            call = by_id[e.call_id]
+            if e.cycle == call.cycle:
+                call.board_escalations.append(e)
+                if e.duty_leader_id:
+                    call.escalated_to_ids.add(e.duty_leader_id)
     if by_id:
         dispatches = (
             Dispatch.objects.filter(call_id__in=list(by_id))

@@ -52,6 +52,18 @@ def _office(request, offices):
     return offices[0] if offices else None
 
 
+def _board_context(user, office) -> dict:
+    """The board's rows and, above them, the escalated calls (the duty leader is not
+    sent a message: casework's Notification is tied to needs and referrals; the
+    board refreshes every few seconds and names the leader who must act)."""
+    calls = selectors.board_calls(user, office=office)
+    return {
+        "calls": calls,
+        "escalated_calls": [c for c in calls if c.escalated],
+        "now": timezone.now(),
+    }
+
+
 @login_required
 def board(request):
     offices = list(selectors.offices_visible_to(request.user))
@@ -62,8 +74,7 @@ def board(request):
         {
             "offices": offices,
             "office": office,
-            "calls": selectors.board_calls(request.user, office=office),
-            "now": timezone.now(),
+            **_board_context(request.user, office),
         },
     )
 
@@ -72,8 +83,7 @@ def board(request):
 def board_rows(request):
     offices = list(selectors.offices_visible_to(request.user))
     office = _office(request, offices)
-    calls = selectors.board_calls(request.user, office=office)
-    return render(request, "hotline/_board_rows.html", {"calls": calls, "now": timezone.now()})
+    return render(request, "hotline/_board_rows.html", _board_context(request.user, office))
 
 
 @login_required
