@@ -51,6 +51,7 @@ from doorstep.casework.api_schemas import (
     OverdueHouseholdListOut,
     OverdueQuery,
     OverdueSummaryOut,
+    OverdueSummaryQuery,
     PairingBulkIn,
     PairingCreateIn,
     PairingEndIn,
@@ -281,9 +282,9 @@ def due_list(request):
     response={200: OverdueSummaryOut, **error_responses(404)},
     summary="Overdue counts per worker and per team",
 )
-def overdue_summary(request, query: Query[OverdueQuery]):
+def overdue_summary(request, query: Query[OverdueSummaryQuery]):
     area = area_for(request.auth, query.area)
-    return selectors.overdue_summary(request.auth, area)
+    return selectors.overdue_summary(request.auth, area, worker_limit=query.limit)
 
 
 @router.get(

@@ -217,9 +217,15 @@ class LoadOut(Schema):
 
 
 class OverdueSummaryOut(Schema):
-    workers: list[LoadOut]
+    workers: list[LoadOut] = Field(description="The most overdue workers first, at most `limit`.")
+    workers_total: int = Field(description="Workers with households in the area.")
     teams: list[LoadOut]
     unassigned: LoadOut
+
+
+class OverdueSummaryQuery(Schema):
+    area: Id
+    limit: int = Field(100, ge=1, le=1000, description="Workers listed, most overdue first.")
 
 
 class OverdueQuery(Schema):

@@ -80,16 +80,11 @@ def page_newest_first(qs: QuerySet, *, cursor: str | None, size: int) -> Page:
 
 
 def households_reachable_by(user) -> QuerySet[Household]:
-    """The registry's scope, plus households actively paired with `user`."""
+    """The registry's scope, which includes the households actively paired with `user`
+    (casework.scope registers that with registry.selectors in apps.py)."""
     if not _active(user):
         return Household.objects.none()
-    visible = households_visible_to(user)
-    if user.role not in PAIRABLE_ROLES:
-        return visible
-    paired = Household.objects.filter(
-        pk__in=Pairing.objects.active().filter(worker=user).values("household_id")
-    )
-    return visible | paired
+    return households_visible_to(user)
 
 
 def household_reachable_for(user, household_id: int, *, channel: str) -> Household:
@@ -292,14 +287,30 @@ class OverdueSummary:
     workers: list[WorkerLoad]
     teams: list[WorkerLoad]
     unassigned: WorkerLoad
+    # Workers with households in the area; `workers` holds the most overdue of them.
+    workers_total: int = 0
 
 
-def overdue_summary(user, area: Area, *, today: dt.date | None = None) -> OverdueSummary:
+def _by_urgency(load: WorkerLoad) -> tuple:
+    return (-load.overdue, -load.due_this_week, load.name)
+
+
+def overdue_summary(
+    user,
+    area: Area,
+    *,
+    today: dt.date | None = None,
+    worker_limit: int | None = None,
+    worker_id: int | None = None,
+) -> OverdueSummary:
     """Overdue and due-this-week counts per worker and per team (the worker's own area)
     for the households of `area`, which the caller gets from areas.selectors.area_for.
 
     One GROUP BY query over schedule rows joined to the area's households; households
-    with no paired worker are counted apart.
+    with no paired worker are counted apart. `worker_limit` keeps the most overdue
+    workers only: a township can hold 10,000 workers, and building and serializing
+    all of them cost three times the query (docs/benchmarks.md, "Casework"); teams
+    and totals still count every worker. `worker_id` narrows to one worker.
     """
     if not _active(user) or user.role not in SUMMARY_ROLES or user.area_id is None:
         raise Http404
@@ -307,11 +318,13 @@ def overdue_summary(user, area: Area, *, today: dt.date | None = None) -> Overdu
         raise Http404
     today = today or timezone.localdate()
     week = today + dt.timedelta(days=7)
+    # The schedule's own copy of the household's area: one range of the
+    # (area, worker, next_due_on) index per area, no household visited.
+    qs = ContactSchedule.objects.filter(area_id__in=Area.objects.within(area).values("pk"))
+    if worker_id is not None:
+        qs = qs.filter(worker_id=worker_id)
     rows = (
-        ContactSchedule.objects.filter(
-            household__area_id__in=Area.objects.within(area).values("pk")
-        )
-        .values(
+        qs.values(
             "worker_id",
             "worker__username",
             "worker__first_name",
@@ -331,31 +344,33 @@ def overdue_summary(user, area: Area, *, today: dt.date | None = None) -> Overdu
     teams: dict[int | None, WorkerLoad] = {}
     for r in rows:
         if r["worker_id"] is None:
-            load = unassigned
-        else:
-            full = f"{r['worker__last_name']}{r['worker__first_name']}".strip()
-            load = WorkerLoad(
-                r["worker_id"],
-                full or r["worker__username"],
-                r["worker__area_id"],
-                r["worker__area__name"] or "",
-            )
-            workers.append(load)
-        load.households += r["households"]
-        load.overdue += r["overdue"]
-        load.due_this_week += r["due_this_week"]
-        if r["worker_id"] is not None:
-            team = teams.setdefault(
-                load.team_id, WorkerLoad(None, load.team_name, load.team_id, load.team_name)
-            )
-            team.households += load.households
-            team.overdue += load.overdue
-            team.due_this_week += load.due_this_week
-    by_urgency = lambda w: (-w.overdue, -w.due_this_week, w.name)  # noqa: E731
+            unassigned.households += r["households"]
+            unassigned.overdue += r["overdue"]
+            unassigned.due_this_week += r["due_this_week"]
+            continue
+        full = f"{r['worker__last_name']}{r['worker__first_name']}".strip()
+        load = WorkerLoad(
+            r["worker_id"],
+            full or r["worker__username"],
+            r["worker__area_id"],
+            r["worker__area__name"] or "",
+            r["households"],
+            r["overdue"],
+            r["due_this_week"],
+        )
+        workers.append(load)
+        team = teams.setdefault(
+            load.team_id, WorkerLoad(None, load.team_name, load.team_id, load.team_name)
+        )
+        team.households += load.households
+        team.overdue += load.overdue
+        team.due_this_week += load.due_this_week
+    workers.sort(key=_by_urgency)
     return OverdueSummary(
-        workers=sorted(workers, key=by_urgency),
-        teams=sorted(teams.values(), key=by_urgency),
+        workers=workers[:worker_limit] if worker_limit is not None else workers,
+        teams=sorted(teams.values(), key=_by_urgency),
         unassigned=unassigned,
+        workers_total=len(workers),
     )
 
 

@@ -35,6 +35,8 @@ from doorstep.casework.services.needs import TRANSITIONS
 from doorstep.casework.services.referrals import BENEFIT_STEPS
 
 PAGE_LIST_SIZE = 50
+# The home page lists the most overdue workers; the overdue page has the rest.
+HOME_WORKERS = 20
 
 
 def _channel(name: str) -> str:
@@ -72,7 +74,7 @@ def home(request):
     )
     summary = feedback = None
     if user.role in selectors.SUMMARY_ROLES and user.area_id is not None:
-        summary = selectors.overdue_summary(user, user.area)
+        summary = selectors.overdue_summary(user, user.area, worker_limit=HOME_WORKERS)
         feedback = selectors.feedback_summary(user, user.area)
     return render(
         request,

@@ -25,6 +25,7 @@ from doorstep.core.pagination import BadCursor, keyset_page
 
 PAGE_SIZE = 50
 OVERDUE_HOUSEHOLDS_MAX = 200
+OVERDUE_WORKERS_MAX = 200
 
 
 def _channel(name: str) -> str:
@@ -196,12 +197,14 @@ def overdue(request):
     area_id = _int_param(request, "area")
     area = area_for(user, area_id) if area_id else user.area
     worker_id = _int_param(request, "worker")
-    summary = selectors.overdue_summary(user, area)
+    summary = selectors.overdue_summary(user, area, worker_limit=OVERDUE_WORKERS_MAX)
     households = worker = None
     if worker_id is not None:
-        worker = next((w for w in summary.workers if w.worker_id == worker_id), None)
-        if worker is None:
+        # One index range on the worker's schedule rows, whether or not they made the list.
+        chosen = selectors.overdue_summary(user, area, worker_id=worker_id).workers
+        if not chosen:
             raise Http404
+        worker = chosen[0]
         households = list(
             selectors.overdue_households_for(user, area, worker_id=worker_id)[
                 :OVERDUE_HOUSEHOLDS_MAX
@@ -218,5 +221,6 @@ def overdue(request):
             "worker": worker,
             "households": households,
             "households_max": OVERDUE_HOUSEHOLDS_MAX,
+            "workers_max": OVERDUE_WORKERS_MAX,
         },
     )

@@ -143,6 +143,7 @@ def schedule_refresh(
             ContactSchedule(
                 household_id=household.pk,
                 worker_id=workers.get(household.pk),
+                area_id=household.area_id,
                 last_contact_at=last,
                 next_due_on=next_due(
                     interval=interval,
@@ -161,13 +162,20 @@ def schedule_refresh(
         rows,
         update_conflicts=True,
         unique_fields=["household"],
-        update_fields=["worker", "last_contact_at", "next_due_on", "interval_days", "basis"],
+        update_fields=[
+            "worker",
+            "area",
+            "last_contact_at",
+            "next_due_on",
+            "interval_days",
+            "basis",
+        ],
         batch_size=2000,
     )
     return len(rows)
 
 
-_COMPARED = ("worker_id", "last_contact_at", "next_due_on", "interval_days", "basis")
+_COMPARED = ("worker_id", "area_id", "last_contact_at", "next_due_on", "interval_days", "basis")
 
 
 def _changed(current: ContactSchedule | None, new: ContactSchedule) -> bool:

@@ -175,3 +175,18 @@ def test_the_openapi_schema_lists_the_casework_operations(client):
     assert len(paths) >= 15
     transition = schema["paths"]["/api/v1/casework/needs/{need_id}/transitions"]["post"]
     assert {"200", "403", "404", "409", "422"} <= set(transition["responses"])
+
+
+def test_the_summary_api_limits_the_workers_listed(team_leader, worker_a, household_a, areas):
+    from django.test import Client
+
+    from doorstep.casework.services import pairing_create
+
+    pairing_create(actor=team_leader, worker=worker_a, household=household_a, channel="t")
+    client = Client()
+    client.force_login(team_leader)
+    url = f"/api/v1/casework/overdue-summary?area={areas['township'].pk}"
+    body = client.get(url + "&limit=1").json()
+    assert body["workers_total"] == 1 and len(body["workers"]) == 1
+    assert client.get(url + "&limit=0").status_code == 422
+    assert client.get(url + "&limit=5000").status_code == 422

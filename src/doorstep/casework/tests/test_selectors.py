@@ -185,3 +185,20 @@ def test_feedback_is_averaged_per_worker_for_the_team(worker_a, team_leader, are
     (row,) = feedback_summary(team_leader, areas["township"])
     assert (row["need__owner_id"], row["count"], row["average"]) == (worker_a.pk, 2, 4.0)
     assert feedback_summary(team_leader, areas["village_b"]) == []
+
+
+def test_the_summary_lists_the_most_overdue_workers_but_counts_them_all(
+    team_leader, worker_a, areas, three_households, django_assert_num_queries
+):
+    from doorstep.casework.services import pairing_create
+    from doorstep.core.testing import make_household, make_user
+
+    other = make_user(role="worker", area=areas["village_b"], username="worker_b2")
+    household = make_household(area=areas["village_b"], household_no="652901001002-0042")
+    pairing_create(actor=team_leader, worker=other, household=household, channel="t")
+    with django_assert_num_queries(1):
+        summary = overdue_summary(team_leader, areas["township"], today=TODAY, worker_limit=1)
+    assert summary.workers_total == 2 and [w.worker_id for w in summary.workers] == [worker_a.pk]
+    assert sum(t.households for t in summary.teams) == 4  # teams still count everyone
+    one = overdue_summary(team_leader, areas["township"], today=TODAY, worker_id=other.pk)
+    assert [w.worker_id for w in one.workers] == [other.pk]
