@@ -19,6 +19,15 @@ LEVEL_ORDER = [level.value for level in AreaLevel]
 HOUSEHOLD_LEVELS = {AreaLevel.VILLAGE.value, AreaLevel.GRID.value}
 
 
+def subtree_range(path: str) -> tuple[str, str]:
+    """[low, high) bounds of every path below and including `path`.
+
+    Paths are ASCII ("/1/7/42/"), so a byte range is a prefix match that a default
+    B-tree serves under any collation; "/1/7/" → ["/1/7/", "/1/70"), as "0" follows "/".
+    """
+    return path, path[:-1] + chr(ord(path[-1]) + 1)
+
+
 class AreaQuerySet(models.QuerySet):
     def within(self, area: Area) -> AreaQuerySet:
         """The subtree rooted at `area`, itself included."""

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.db import connection
 from django.db.models import QuerySet
 
 T = TypeVar("T")
@@ -63,13 +64,41 @@ class Page(Generic[T]):
     has_previous: bool
 
 
-def keyset_page(qs: QuerySet, *, key: str, cursor: str | None, size: int) -> Page:
-    """Page `qs` ordered by one unique column `key` (ascending)."""
-    after = decode_cursor(cursor, width=1)[0] if cursor else None
+_TEXT_FIELDS = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
+
+
+def _check_types(meta, keys: tuple[str, ...], values: list[Any]) -> None:
+    # A cursor with a number where the column holds text is forged: PostgreSQL would
+    # refuse the comparison with an error, which must be a 400, not a 500.
+    for name, value in zip(keys, values, strict=True):
+        wants_text = meta.get_field(name).get_internal_type() in _TEXT_FIELDS
+        if wants_text != isinstance(value, str):
+            raise BadCursor("malformed cursor")
+
+
+def keyset_page(qs: QuerySet, *, key: str | tuple[str, ...], cursor: str | None, size: int) -> Page:
+    """Page `qs` ascending by `key`: one unique column, or columns unique together.
+
+    Several columns compare as a row, `(a, b) > (x, y)`, which PostgreSQL and SQLite
+    both evaluate as one index condition on an index over (a, b).
+    """
+    keys = (key,) if isinstance(key, str) else key
+    after = decode_cursor(cursor, width=len(keys)) if cursor else None
     if after is not None:
-        qs = qs.filter(**{f"{key}__gt": after})
-    rows = list(qs.order_by(key)[: size + 1])
+        _check_types(qs.model._meta, keys, after)
+        if len(keys) == 1:
+            qs = qs.filter(**{f"{keys[0]}__gt": after[0]})
+        else:
+            meta = qs.model._meta
+            table = connection.ops.quote_name(meta.db_table)
+            columns = ", ".join(
+                f"{table}.{connection.ops.quote_name(meta.get_field(k).column)}" for k in keys
+            )
+            placeholders = ", ".join(["%s"] * len(keys))
+            # The ORM has no row comparison; extra() keeps it one indexable condition.
+            qs = qs.extra(where=[f"({columns}) > ({placeholders})"], params=after)  # noqa: S610
+    rows = list(qs.order_by(*keys)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
-    next_cursor = encode_cursor([getattr(rows[-1], key)]) if more and rows else None
+    next_cursor = encode_cursor([getattr(rows[-1], k) for k in keys]) if more and rows else None
     return Page(items=rows, next_cursor=next_cursor, has_previous=after is not None)

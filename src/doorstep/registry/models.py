@@ -47,6 +47,11 @@ class Household(models.Model):
     area = models.ForeignKey(
         "areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="households"
     )
+    # The area's path ("/1/7/42/"), copied so that scoping and the list's order are
+    # one index range on this table: "every household of this county, in order" is
+    # then a range scan that stops after a page, at any scope. Written by save() and
+    # by every bulk writer (importer, synth); areas never move once households exist.
+    area_path = models.CharField(max_length=255, editable=False, default="")
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = models.FloatField(
         _("latitude"), null=True, blank=True, validators=[validate_latitude]
@@ -78,12 +83,19 @@ class Household(models.Model):
         verbose_name_plural = _("households")
         indexes = [
             models.Index(fields=["area", "household_no"], name="household_area_no"),
+            # Scope and list order: a path range (areas.models.subtree_range) ORDER BY
+            # area_path, household_no walks this index and stops after one page, and
+            # the keyset cursor's row comparison uses it too (so: default opclass).
+            models.Index(fields=["area_path", "household_no"], name="household_scope_order"),
             models.Index(
                 fields=["household_no"],
                 name="household_no_prefix",
                 opclasses=["varchar_pattern_ops"],
             ),
-            models.Index(fields=["phone"], name="household_phone"),
+            # Pattern ops: phone search is a prefix match (LIKE '138%').
+            models.Index(
+                fields=["phone"], name="household_phone_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -94,6 +106,14 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return self.household_no
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived, not business logic: keeps area_path true for every ORM write path.
+        if self.area_id is not None:
+            self.area_path = self.area.path
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "area_path"}
+        super().save(*args, **kwargs)
 
     @property
     def language_list(self) -> list[str]:
@@ -157,9 +177,15 @@ class Resident(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["name"], name="resident_name_prefix", opclasses=["varchar_pattern_ops"]
+                # With household_id in the index a name-prefix search answers
+                # from the index alone (a covering index would vanish on SQLite).
+                fields=["name", "household"],
+                name="resident_name_household",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
             ),
-            models.Index(fields=["phone"], name="resident_phone"),
+            models.Index(
+                fields=["phone"], name="resident_phone_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from doorstep.areas.models import Area
+from doorstep.areas.models import Area, subtree_range
 from doorstep.core.pagination import Page, keyset_page
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
@@ -40,13 +40,17 @@ def register_scope_extension(extension: ScopeExtension) -> None:
         _SCOPE_EXTENSIONS.append(extension)
 
 
+def _in_subtree(area: Area) -> Q:
+    # A range on the household's own copy of its area's path: the list's first page
+    # at any scope is one walk of household_scope_order, no join and no sort.
+    low, high = subtree_range(area.path)
+    return Q(area_path__gte=low, area_path__lt=high)
+
+
 def households_visible_to(user) -> QuerySet[Household]:
     if not getattr(user, "is_authenticated", False) or not user.can_read_registry:
         return Household.objects.none()
-    # A subquery, not a join: PostgreSQL turns it into a hashed semi-join and the
-    # household list keeps walking its own index in order.
-    area_ids = Area.objects.within(user.area).values("pk")
-    scope = Q(area_id__in=area_ids)
+    scope = _in_subtree(user.area)
     for extension in _SCOPE_EXTENSIONS:
         extra = extension(user)
         if extra is not None:
@@ -154,7 +158,7 @@ def households_filtered(
     """
     qs = households_visible_to(user)
     if area is not None:
-        qs = qs.filter(area_id__in=Area.objects.within(area).values("pk"))
+        qs = qs.filter(_in_subtree(area))
     if vulnerability:
         qs = qs.filter(
             pk__in=HouseholdVulnerability.objects.filter(category=vulnerability).values(
@@ -175,7 +179,8 @@ def household_page(
     cursor: str | None = None,
     size: int | None = None,
 ) -> Page[Household]:
-    """One keyset page of the filtered list, ordered by household number; no COUNT(*).
+    """One keyset page of the filtered list, in tree order (area path, then household
+    number), so any scope's first page is a range walk of one index; no COUNT(*).
 
     Raises core.pagination.BadCursor on a cursor that was not made by this function.
     """
@@ -183,7 +188,10 @@ def household_page(
         "area"
     )
     page = keyset_page(
-        qs, key="household_no", cursor=cursor, size=size or settings.DOORSTEP_PAGE_SIZE
+        qs,
+        key=("area_path", "household_no"),
+        cursor=cursor,
+        size=size or settings.DOORSTEP_PAGE_SIZE,
     )
     # Heads and vulnerabilities for the page's rows: two queries, whatever the page size.
     ids = [h.pk for h in page.items]

@@ -172,7 +172,9 @@ def household_update(
 
     columns = {key: getattr(candidate, key) for key in data}
     if "area" in columns:
-        columns["area_id"] = columns.pop("area").pk
+        area = columns.pop("area")
+        columns["area_id"] = area.pk
+        columns["area_path"] = area.path  # see Household.area_path
     try:
         with transaction.atomic():
             updated = Household.objects.filter(pk=household.pk, version=expected_version).update(

@@ -77,6 +77,7 @@ HOUSEHOLD_FIELDS = [
     "id",
     "household_no",
     "area",
+    "area_path",
     "address",
     "latitude",
     "longitude",

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from doorstep.accounts.models import User
-from doorstep.areas.models import Area
+from doorstep.areas.models import Area, AreaLevel
 from doorstep.core.bulk import allocate_ids, analyze, bulk_insert
 from doorstep.demo.synth.people import region_households
 from doorstep.demo.synth.planning import plan_region
@@ -78,6 +78,10 @@ def synth_region(
         raise SynthError(
             gettext("Households exist in these villages already: synth fills empty villages only.")
         )
+    # Households carry their area's path (Household.area_path); villages and grids only.
+    area_paths = dict(
+        Area.objects.filter(level__in=[AreaLevel.VILLAGE, AreaLevel.GRID]).values_list("pk", "path")
+    )
     now = timezone.now().isoformat()
     result = SynthResult(villages=sum(1 for p in plans if p.households))
     taken = _taken_ids if Resident.objects.exists() else None
@@ -109,6 +113,7 @@ def synth_region(
                         hid,
                         h.household_no,
                         h.area_id,
+                        area_paths[h.area_id],
                         h.address,
                         h.latitude,
                         h.longitude,
