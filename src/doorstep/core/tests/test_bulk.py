@@ -20,6 +20,7 @@ def test_bulk_insert_with_allocated_ids_links_children_to_parents(areas):
                 "id",
                 "household_no",
                 "area",
+                "area_path",
                 "address",
                 "phone",
                 "languages",
@@ -27,7 +28,10 @@ def test_bulk_insert_with_allocated_ids_links_children_to_parents(areas):
                 "updated_at",
                 "version",
             ],
-            ((hid, f"B-{i}", village.pk, "", "", "zh", now, now, 1) for i, hid in enumerate(ids)),
+            (
+                (hid, f"B-{i}", village.pk, village.path, "", "", "zh", now, now, 1)
+                for i, hid in enumerate(ids)
+            ),
         )
         count = bulk_insert(
             Resident,
@@ -57,6 +61,7 @@ def test_bulk_insert_with_allocated_ids_links_children_to_parents(areas):
 HOUSEHOLD_FIELDS = [
     "household_no",
     "area",
+    "area_path",
     "address",
     "phone",
     "languages",
@@ -68,7 +73,7 @@ HOUSEHOLD_FIELDS = [
 
 def _household_row(village, household_no: str) -> tuple:
     now = "2026-01-01T00:00:00+00:00"
-    return (household_no, village.pk, "", "", "zh", now, now, 1)
+    return (household_no, village.pk, village.path, "", "", "zh", now, now, 1)
 
 
 def test_bulk_insert_of_a_duplicate_raises_django_integrity_error(areas):

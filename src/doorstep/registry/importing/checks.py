@@ -153,6 +153,7 @@ class _Household:
     vulnerabilities: tuple[str, ...]
     residents: list[tuple]  # (row, name, sex, birth, relationship, phone, id_number)
     area_id: int | None = None
+    area_path: str = ""  # copied onto Household.area_path by the writer
     ok: bool = True
 
 
@@ -508,7 +509,7 @@ class _Checks:
                 self.error(household.head_row, C_AREA, M_AREA_LEVEL, code=household.area_code)
                 household.ok = False
             else:
-                household.area_id = area[0]
+                household.area_id, household.area_path = area[0], area[2]
         if self.dry_run:
             self.database_duplicates(batch)
         else:
