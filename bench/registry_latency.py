@@ -117,8 +117,9 @@ def main() -> int:
         )
 
     def deep_cursor(households: list[Household]) -> Callable[[], str]:
-        # A cursor just before a household deep in the scope's list.
-        return lambda: encode_cursor([rnd.choice(households).household_no])
+        # A cursor just before a household deep in the scope's list (the list's key is
+        # (area_path, household_no)).
+        return lambda: encode_cursor([(h := rnd.choice(households)).area_path, h.household_no])
 
     scenarios: list[tuple[str, str, Callable[[], tuple[str, dict]]]] = []
     for name in personas:

@@ -27,9 +27,11 @@ from doorstep.registry.validators import normalize_phone
 # staff a reach the area tree does not: a unit's staff are paired with households of
 # twinned villages far from where they work, and must open those households' records.
 # Such an app registers a function here from its AppConfig.ready(). It takes the user
-# and returns a Q over Household (e.g. `Q(pk__in=<subquery>)`) or None when it adds
-# nothing for that user; it must build the Q without running a query, so that the
-# list pages keep their pinned query counts. Registry itself registers nothing.
+# and returns a Q over Household or None when it adds nothing for that user. Return
+# literal ids (`Q(pk__in=[...])`), never a subquery: OR-ed with the area range a
+# subquery stops PostgreSQL from using the scope index (see casework/scope.py), and
+# return None when there is nothing to add, so most users' scope stays a pure range.
+# Registry itself registers nothing.
 ScopeExtension = Callable[[Any], Q | None]
 _SCOPE_EXTENSIONS: list[ScopeExtension] = []
 

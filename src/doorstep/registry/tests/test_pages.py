@@ -241,14 +241,15 @@ def test_list_query_count_does_not_grow_with_the_page(
         make_household(area=areas["village_a"], vulnerabilities=("disability", "low_income"))
         make_household(area=areas["grid_a1"], head_name=f"古丽{i}")
     client.force_login(worker_a)
-    # session, user, households, heads, vulnerabilities, the user's area, the picker's
-    # levels; with an area chosen also the area itself and its ancestors. None per row.
-    with django_assert_max_num_queries(7):
+    # session, user, the worker's pairings (casework's scope extension), households,
+    # heads, vulnerabilities, the user's area, the picker's levels; with an area chosen
+    # also the area itself and its ancestors. None per row.
+    with django_assert_max_num_queries(8):
         response = client.get("/households/")
     assert len(response.context["page"].items) == 50
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         client.get("/households/", {"area": areas["grid_a1"].pk, "q": "古丽"})
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         client.get("/")
 
 
