@@ -4,29 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('areas', '0001_initial'),
-        ('registry', '0002_import_job'),
+        ("areas", "0001_initial"),
+        ("registry", "0002_import_job"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='household',
-            name='household_phone',
+            model_name="household",
+            name="household_phone",
         ),
         migrations.RemoveIndex(
-            model_name='resident',
-            name='resident_name_prefix',
+            model_name="resident",
+            name="resident_name_prefix",
         ),
         migrations.RemoveIndex(
-            model_name='resident',
-            name='resident_phone',
+            model_name="resident",
+            name="resident_phone",
         ),
         migrations.AddField(
-            model_name='household',
-            name='area_path',
-            field=models.CharField(default='', editable=False, max_length=255),
+            model_name="household",
+            name="area_path",
+            field=models.CharField(default="", editable=False, max_length=255),
         ),
         # One set-based statement on both backends: copy each household's area path.
         migrations.RunSQL(
@@ -36,20 +35,31 @@ class Migration(migrations.Migration):
             ),
             reverse_sql=migrations.RunSQL.noop,
         ),
+        # Fresh statistics for the new column: without them PostgreSQL takes a region's
+        # path range for a handful of rows and picks a plan that reads every household.
+        migrations.RunSQL(sql="ANALYZE registry_household", reverse_sql=migrations.RunSQL.noop),
         migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['area_path', 'household_no'], name='household_scope_order'),
+            model_name="household",
+            index=models.Index(fields=["area_path", "household_no"], name="household_scope_order"),
         ),
         migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['phone'], name='household_phone_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="household",
+            index=models.Index(
+                fields=["phone"], name="household_phone_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='resident',
-            index=models.Index(fields=['name', 'household'], name='resident_name_household', opclasses=['varchar_pattern_ops', 'int8_ops']),
+            model_name="resident",
+            index=models.Index(
+                fields=["name", "household"],
+                name="resident_name_household",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+            ),
         ),
         migrations.AddIndex(
-            model_name='resident',
-            index=models.Index(fields=['phone'], name='resident_phone_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="resident",
+            index=models.Index(
+                fields=["phone"], name="resident_phone_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ),
     ]
