@@ -16,15 +16,20 @@ TARGET = ROOT / "src" / "doorstep" / "core" / "static" / "vendor"
 FILES = {
     "htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
     "leaflet/leaflet.js": "leaflet/dist/leaflet.js",
+    # Source maps the libraries name in a sourceMappingURL comment: production's
+    # manifest storage refuses to collect a file whose map is missing.
+    "leaflet/leaflet.js.map": "leaflet/dist/leaflet.js.map",
     "leaflet/leaflet.css": "leaflet/dist/leaflet.css",
     "leaflet/images": "leaflet/dist/images",
     "leaflet.markercluster/leaflet.markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
+    "leaflet.markercluster/leaflet.markercluster.js.map": "leaflet.markercluster/dist/leaflet.markercluster.js.map",
     "leaflet.markercluster/MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
     "leaflet.markercluster/MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
     "echarts/echarts.min.js": "echarts/dist/echarts.min.js",
     # /api/docs (core/apidocs.py)
     "swagger-ui/swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
     "swagger-ui/swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
+    "swagger-ui/swagger-ui.css.map": "swagger-ui-dist/swagger-ui.css.map",
     "swagger-ui/LICENSE": "swagger-ui-dist/LICENSE",
 }
 

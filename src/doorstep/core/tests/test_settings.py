@@ -118,3 +118,20 @@ def test_production_mode_refuses_debug(tmp_path):
     )
     assert result.returncode != 0
     assert "DEBUG" in result.stderr
+
+
+def test_production_collects_every_static_file_into_the_manifest(tmp_path):
+    # The manifest storage follows url() and sourceMappingURL references and refuses
+    # a missing target; a vendored library whose map was not copied breaks deployment.
+    result = _manage(
+        "collectstatic",
+        "--noinput",
+        DOORSTEP_MODE="production",
+        DEBUG="0",
+        ALLOWED_HOSTS="doorstep.example",
+        SECRET_KEY="k" * 20 + "-production-secret-for-the-test-only-XYZ123456789",
+        DOORSTEP_VAR_DIR=str(tmp_path),
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
