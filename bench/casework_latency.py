@@ -40,13 +40,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doorstep.settings")
 os.environ.setdefault("DEBUG", "0")
 
 
-def _report(name: str, timings: list[float], goal: float | None) -> None:
+def _report(
+    name: str, timings: list[float], goal: float | None, sql: list[float], queries: int
+) -> None:
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
     verdict = "" if goal is None else ("  ok" if p95 < goal else f"  MISSED (goal {goal:.0f} ms)")
     print(
         f"{name:<40} n={len(timings):<4} p50={statistics.median(timings):7.1f}  "
-        f"p95={p95:7.1f}  max={timings[-1]:7.1f} ms{verdict}",
+        f"p95={p95:7.1f}  max={timings[-1]:7.1f} ms  (SQL p50 {statistics.median(sql):.1f} ms, "
+        f"{queries} queries){verdict}",
         flush=True,
     )
 
@@ -143,6 +146,8 @@ def main() -> int:
         if args.only and args.only not in name:
             continue
         timings: list[float] = []
+        sql: list[float] = []
+        count = 0
         slowest: tuple[float, list] = (0.0, [])
         for i in range(args.warmup + args.requests):
             client, method, path, params = make()
@@ -158,6 +163,8 @@ def main() -> int:
                 return 1
             if i >= args.warmup:
                 timings.append(elapsed)
+                sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
+                count = max(count, len(queries.captured_queries))
                 if elapsed > slowest[0]:
                     slowest = (elapsed, list(queries.captured_queries))
         if args.explain:
@@ -169,7 +176,7 @@ def main() -> int:
                     cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
                     print("\n".join(row[0] for row in cursor.fetchall()))
         else:
-            _report(name, timings, goal)
+            _report(name, timings, goal, sql, count)
 
     if "nightly" in args.only:
         from django.db import transaction

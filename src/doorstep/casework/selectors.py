@@ -324,7 +324,7 @@ def overdue_summary(
     if worker_id is not None:
         qs = qs.filter(worker_id=worker_id)
     rows = (
-        qs.values(
+        qs.values_list(
             "worker_id",
             "worker__username",
             "worker__first_name",
@@ -339,38 +339,37 @@ def overdue_summary(
         )
         .order_by()
     )
-    workers: list[WorkerLoad] = []
+    # Plain tuples until the end: a township has up to 10,000 workers and only the
+    # listed ones become WorkerLoad objects.
+    ranked: list[tuple] = []
     unassigned = WorkerLoad(None, "", None, "")
     teams: dict[int | None, WorkerLoad] = {}
-    for r in rows:
-        if r["worker_id"] is None:
-            unassigned.households += r["households"]
-            unassigned.overdue += r["overdue"]
-            unassigned.due_this_week += r["due_this_week"]
+    for worker, username, first, last, team_id, team_name, households, overdue, due in rows:
+        if worker is None:
+            unassigned.households += households
+            unassigned.overdue += overdue
+            unassigned.due_this_week += due
             continue
-        full = f"{r['worker__last_name']}{r['worker__first_name']}".strip()
-        load = WorkerLoad(
-            r["worker_id"],
-            full or r["worker__username"],
-            r["worker__area_id"],
-            r["worker__area__name"] or "",
-            r["households"],
-            r["overdue"],
-            r["due_this_week"],
+        name = f"{last}{first}".strip() or username
+        ranked.append((-overdue, -due, name, worker, team_id, team_name or "", households))
+        team = teams.get(team_id)
+        if team is None:
+            team = teams[team_id] = WorkerLoad(None, team_name or "", team_id, team_name or "")
+        team.households += households
+        team.overdue += overdue
+        team.due_this_week += due
+    ranked.sort()
+    workers = [
+        WorkerLoad(worker, name, team_id, team_name, households, -overdue, -due)
+        for overdue, due, name, worker, team_id, team_name, households in (
+            ranked[:worker_limit] if worker_limit is not None else ranked
         )
-        workers.append(load)
-        team = teams.setdefault(
-            load.team_id, WorkerLoad(None, load.team_name, load.team_id, load.team_name)
-        )
-        team.households += load.households
-        team.overdue += load.overdue
-        team.due_this_week += load.due_this_week
-    workers.sort(key=_by_urgency)
+    ]
     return OverdueSummary(
-        workers=workers[:worker_limit] if worker_limit is not None else workers,
+        workers=workers,
         teams=sorted(teams.values(), key=_by_urgency),
         unassigned=unassigned,
-        workers_total=len(workers),
+        workers_total=len(ranked),
     )
 
 
