@@ -64,7 +64,11 @@ def test_registry_alone_knows_only_the_area(monkeypatch, unit_worker, team_leade
     assert _client(unit_worker).get(f"/households/{household_b.pk}/").status_code == 404
 
 
-def test_the_extension_adds_no_query_to_the_list(unit_worker, django_assert_num_queries):
-    qs = registry_selectors.households_visible_to(unit_worker)
+def test_the_paired_ids_cost_one_query_and_the_list_stays_one(
+    unit_worker, team_leader, household_b, django_assert_num_queries
+):
+    pairing_create(actor=team_leader, worker=unit_worker, household=household_b, channel="t")
+    with django_assert_num_queries(1):  # the worker's active pairings (casework/scope.py)
+        qs = registry_selectors.households_visible_to(unit_worker)
     with django_assert_num_queries(1):
-        list(qs[:10])
+        assert household_b in list(qs[:10])
