@@ -274,3 +274,121 @@ def test_stylesheet_uses_logical_properties_only():
         css,
     )
     assert not physical, physical
+
+
+def _casework_and_duty_room_data(areas, worker_a, team_leader, administrator, responder):
+    """A paired household with a referred need and an overdue-referral notification; a
+    duty-room office with a dispatched lift call, a shift on now, a coming holiday and a
+    hazard. Built with the casework and hotline tests' own factories and services."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from doorstep.casework.services import (
+        pairing_create,
+        referral_create,
+        referral_reminders_send,
+    )
+    from doorstep.casework.services.units import twinning_add
+    from doorstep.casework.tests.factories import make_responder as make_unit_responder
+    from doorstep.casework.tests.factories import make_unit, open_need
+    from doorstep.core.testing import make_household
+    from doorstep.hotline import services as hotline
+    from doorstep.hotline.models import Holiday, HolidayKind, ResponderKind, ShiftRole
+    from doorstep.hotline.tests.factories import make_office, make_responder
+
+    household = make_household(area=areas["village_a"], members=2)
+    pairing_create(actor=team_leader, worker=worker_a, household=household, channel="t")
+    need = open_need(actor=worker_a, household=household)
+    bureau = make_unit(accepts_referrals=True, area=areas["county"])
+    unit_responder = make_unit_responder(unit=bureau, area=areas["county"], username="hr_resp")
+    twinning_add(actor=administrator, unit=bureau, village=areas["village_a"], channel="t")
+    referral = referral_create(actor=worker_a, need=need, unit=bureau, channel="t")
+    referral_reminders_send(now=referral.due_at + dt.timedelta(hours=1))
+
+    office = make_office(areas["village_a"])
+    lift = make_responder(office, kind=ResponderKind.LIFT_MAINTENANCE, members=[responder])
+    lift.name = "电梯维保公司"
+    lift.save(update_fields=["name"])
+    call = hotline.call_take(actor=worker_a, office=office, category="lift_entrapment", channel="t")
+    hotline.call_dispatch(actor=worker_a, call=call, responder=lift, channel="t")
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    hotline.shift_plan(
+        actor=team_leader,
+        office=office,
+        officer=worker_a,
+        starts_at=now,
+        ends_at=now + dt.timedelta(hours=8),
+        role=ShiftRole.OFFICER,
+        channel="t",
+    )
+    today = dt.date.today()
+    Holiday.objects.create(
+        kind=HolidayKind.SPRING_FESTIVAL,
+        starts_on=today + dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=32),
+    )
+    hotline.hazard_record(
+        actor=worker_a, office=office, kind="broken_light", address="5号楼", channel="t"
+    )
+    return {
+        "household": household,
+        "need": need,
+        "unit": bureau,
+        "unit_responder": unit_responder,
+        "call": call,
+        "office": office,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "ug"])
+def test_casework_and_duty_room_pages_do_not_mix_english_in(
+    client, language, catalogue, areas, worker_a, team_leader, administrator, responder
+):
+    data = _casework_and_duty_room_data(areas, worker_a, team_leader, administrator, responder)
+    household, office = data["household"], data["office"]
+    duty_room = [
+        "/hotline/",
+        "/hotline/board/rows/",
+        f"/hotline/calls/new/?office={office.pk}",
+        f"/hotline/calls/{data['call'].pk}/",
+        f"/hotline/roster/?office={office.pk}",
+        f"/hotline/roster/holidays/?office={office.pk}",
+        f"/hotline/hazards/?office={office.pk}",
+        "/hotline/on-duty/",
+    ]
+    visits = {
+        worker_a: [
+            reverse("casework:home"),
+            reverse("casework:need", args=[data["need"].pk]),
+            reverse("casework:need_create", args=[household.pk]),
+            reverse("casework:contact_create", args=[household.pk]),
+            reverse("casework:notifications"),
+            reverse("casework:notification_count"),
+            *duty_room,
+        ],
+        team_leader: [
+            reverse("casework:home"),
+            reverse("casework:pairings"),
+            reverse("casework:household_pairing", args=[household.pk]),
+            reverse("casework:overdue"),
+            *duty_room,
+        ],
+        administrator: [
+            reverse("casework:units"),
+            reverse("casework:unit", args=[data["unit"].pk]),
+        ],
+        data["unit_responder"]: [reverse("casework:referrals"), reverse("casework:notifications")],
+        responder: ["/hotline/responder/"],
+    }
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    problems = {}
+    for user, urls in visits.items():
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (user.username, url)
+            if leftovers := english_leftovers(response.content.decode(), catalogue):
+                problems[f"{user.username} {url}"] = leftovers
+    assert not problems, problems
