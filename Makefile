@@ -35,8 +35,8 @@ vendor: .stamp-vendor
 # Regenerate the translation catalogues from the source (needs GNU gettext); the
 # compiled .mo files are committed so that a fresh machine needs no gettext.
 messages: .stamp-install
-	cd src/doorstep && ../../$(MANAGE) makemessages -l zh_Hans -l ug -l en --no-obsolete --ignore='tests/*'
-	cd src/doorstep && ../../$(MANAGE) compilemessages
+	cd src/doorstep && ../../$(BIN)/python ../../manage.py makemessages -l zh_Hans -l ug --no-obsolete --no-wrap --ignore='tests/*'
+	cd src/doorstep && ../../$(BIN)/python ../../manage.py compilemessages
 
 # --- the two commands --------------------------------------------------------------
 run: install

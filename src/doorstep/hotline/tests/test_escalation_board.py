@@ -4,10 +4,17 @@ and referrals, so the duty room does not send one)."""
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from doorstep.hotline import services
 from doorstep.hotline.models import Call
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    # These tests read the English source messages; pages default to Chinese.
+    client.cookies["django_language"] = "en"
 
 
 def _breached_call(worker_a, office):

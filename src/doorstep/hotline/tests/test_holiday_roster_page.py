@@ -7,6 +7,13 @@ import pytest
 
 from doorstep.hotline.models import DutyShift, Holiday, HolidayKind, ShiftRole
 
+
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    # These tests read the English source messages; pages default to Chinese.
+    client.cookies["django_language"] = "en"
+
+
 URL = "/hotline/roster/holidays/"
 
 
