@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from doorstep.areas.models import AreaLevel
+from doorstep.registry.bulk_columns import HOUSEHOLD_COPY_FIELDS, RESIDENT_COPY_FIELDS
+from doorstep.registry.importing.spec import KEYS as IMPORT_KEYS
 
 # Ages are counted at this date, not today, so that a seed gives the same birth
 # dates (and ID numbers) whenever it is run.
@@ -73,34 +75,9 @@ P_DISABILITY = 0.05
 P_SERIOUS_ILLNESS = 0.02
 P_LOW_INCOME = 0.072
 
-HOUSEHOLD_FIELDS = [
-    "id",
-    "household_no",
-    "area",
-    "area_path",
-    "address",
-    "latitude",
-    "longitude",
-    "phone",
-    "languages",
-    "annual_income",
-    "created_at",
-    "updated_at",
-    "version",
-]
-RESIDENT_FIELDS = [
-    "household",
-    "name",
-    "sex",
-    "birth_date",
-    "relationship",
-    "phone",
-    "id_number",
-    "occupation",
-    "skills",
-    "created_at",
-    "updated_at",
-]
+# Bulk column orders shared with the importer (registry.bulk_columns).
+HOUSEHOLD_FIELDS = HOUSEHOLD_COPY_FIELDS
+RESIDENT_FIELDS = RESIDENT_COPY_FIELDS
 USER_FIELDS = [
     "password",
     "last_login",
@@ -120,22 +97,8 @@ USER_FIELDS = [
     "latitude",
     "longitude",
 ]
-CSV_COLUMNS = [
-    "household_no",
-    "name",
-    "relationship",
-    "sex",
-    "birth_date",
-    "id_number",
-    "phone",
-    "area_code",
-    "address",
-    "longitude",
-    "latitude",
-    "annual_income",
-    "vulnerability",
-    "languages",
-]
+# The import format's columns, so a synth CSV is an import file by construction.
+CSV_COLUMNS = list(IMPORT_KEYS)
 # An unusable password ("!" prefix, see django.contrib.auth.hashers): synthetic staff
 # never sign in, and hashing a million passwords would take hours.
 UNUSABLE_PASSWORD = "!"  # noqa: S105 - the marker of no password, not a password

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from doorstep.core.bulk import allocate_ids, analyze, bulk_insert
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
+from doorstep.registry.bulk_columns import HOUSEHOLD_COPY_FIELDS, RESIDENT_COPY_FIELDS
 from doorstep.registry.importing.checks import _Abort, _Checks, _Household
 from doorstep.registry.importing.reader import map_header, open_rows
 from doorstep.registry.importing.spec import (
@@ -89,42 +90,13 @@ class _Run(_Checks):
             except queue.Full:
                 continue
 
-    HOUSEHOLD_FIELDS = [
-        "id",
-        "household_no",
-        "area",
-        "area_path",
-        "address",
-        "latitude",
-        "longitude",
-        "phone",
-        "languages",
-        "annual_income",
-        "created_at",
-        "updated_at",
-        "version",
-    ]
-    RESIDENT_FIELDS = [
-        "household",
-        "name",
-        "sex",
-        "birth_date",
-        "relationship",
-        "phone",
-        "id_number",
-        "occupation",
-        "skills",
-        "created_at",
-        "updated_at",
-    ]
-
     def write(self, batch: list[_Household]) -> None:
         # Every problem raised _Abort already, so each household here is valid.
         ids = allocate_ids(Household, len(batch))
         now = self.now
         bulk_insert(
             Household,
-            self.HOUSEHOLD_FIELDS,
+            HOUSEHOLD_COPY_FIELDS,
             (
                 (
                     pk,
@@ -146,7 +118,7 @@ class _Run(_Checks):
         )
         bulk_insert(
             Resident,
-            self.RESIDENT_FIELDS,
+            RESIDENT_COPY_FIELDS,
             (
                 (pk, r[1], r[2], r[3], r[4], r[5], r[6], "", "", now, now)
                 for pk, h in zip(ids, batch, strict=True)
