@@ -21,7 +21,7 @@ def sign_in(page: Page, live_server, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]:not(.link):not(.js-hidden)")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_a_need_from_the_visit_to_the_residents_confirmation(
