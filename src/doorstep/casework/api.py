@@ -67,6 +67,9 @@ from doorstep.casework.api_schemas import (
     ReferralOut,
     ReferralPageOut,
     UnitListOut,
+    VisitPolicyListOut,
+    VisitPolicyOut,
+    VisitPolicySetIn,
 )
 from doorstep.casework.models import ReferralStatus
 from doorstep.core.idempotency import HEADER, HEADER_DESCRIPTION, idempotent
@@ -84,6 +87,7 @@ PairingId = Annotated[int, Path(ge=1, le=MAX_ID, description="Pairing id.")]
 NotificationId = Annotated[int, Path(ge=1, le=MAX_ID, description="Notification id.")]
 ReferralId = Annotated[int, Path(ge=1, le=MAX_ID, description="Referral id.")]
 AssistanceId = Annotated[int, Path(ge=1, le=MAX_ID, description="Assistance id.")]
+AreaId = Annotated[int, Path(ge=1, le=MAX_ID, description="Area id.")]
 
 
 def _dump(schema, obj) -> dict:
@@ -645,3 +649,38 @@ def notifications_read(request, notification_id: NotificationId):
     notification = selectors.notification_for(request.auth, notification_id)
     services.notification_mark_read(actor=request.auth, notification=notification)
     return notification
+
+
+# --- visit policies -------------------------------------------------------------------
+
+
+@router.get(
+    "/visit-policies",
+    response={200: VisitPolicyListOut, **error_responses(404)},
+    summary="Visit policies of your area",
+    description="For team leaders, supervisors and administrators; 404 for other roles.",
+)
+def visit_policies_list(request):
+    return {"items": selectors.visit_policies_for(request.auth)}
+
+
+@router.put(
+    "/visit-policies/{area_id}",
+    response={200: VisitPolicyOut, **error_responses(403, 404)},
+    summary="Set an area's visit policy",
+    description="Supervisors and administrators (team leaders get 403). The area's due "
+    "dates are recomputed in the background.",
+)
+def visit_policies_set(
+    request, payload: VisitPolicySetIn, area_id: AreaId, idempotency_key: IdempotencyKey = None
+):
+    user = request.auth
+    area = selectors.policy_area_for(user, area_id)
+
+    def run():
+        policy = services.visit_policy_set(
+            actor=user, area=area, **payload.model_dump(), channel=CHANNEL
+        )
+        return 200, _dump(VisitPolicyOut, selectors.PolicyRow.of(policy, area=area))
+
+    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import AwareDatetime, ConfigDict, Field
@@ -24,6 +24,7 @@ from doorstep.casework.models import (
     Urgency,
 )
 from doorstep.casework.services import NeedAction, allowed_actions
+from doorstep.casework.services.schedule import MAX_POLICY_INTERVAL_DAYS
 from doorstep.core.schemas import ErrorOut, Id, Text
 
 Version = Annotated[
@@ -518,3 +519,49 @@ class NotificationPageOut(Schema):
     items: list[NotificationOut]
     next_cursor: str | None
     unread: int = Field(description="How many of your notifications are not yet read.")
+
+
+# --- visit policies -------------------------------------------------------------------
+
+PolicyDays = Annotated[
+    int, Field(ge=1, le=MAX_POLICY_INTERVAL_DAYS, description="Days between contacts.")
+]
+
+
+class VisitPolicySetIn(InputSchema):
+    interval_days: PolicyDays = Field(description="Every household, at least every n days.")
+    vulnerable_interval_days: PolicyDays = Field(
+        description="Vulnerable households, at least every n days; at most interval_days."
+    )
+
+
+class VisitPolicyOut(Schema):
+    area: int = Field(description="Area id.")
+    area_code: str
+    area_name: str
+    interval_days: int
+    vulnerable_interval_days: int
+    source: Literal["set", "inherited", "default"] = Field(
+        description="set on this area, inherited from an area above it, or the default."
+    )
+    updated_by: StaffRefOut | None
+    updated_at: AwareDatetime | None
+
+    @staticmethod
+    def resolve_area(obj) -> int:
+        return obj.area.pk
+
+    @staticmethod
+    def resolve_area_code(obj) -> str:
+        return obj.area.code
+
+    @staticmethod
+    def resolve_area_name(obj) -> str:
+        return obj.area.name
+
+
+class VisitPolicyListOut(Schema):
+    items: list[VisitPolicyOut] = Field(
+        description="Your own area first (with the policy that applies to it), then every "
+        "policy set below it."
+    )

@@ -19,6 +19,7 @@ from doorstep.casework.models import (
     NeedCategory,
     UnitKind,
     Urgency,
+    VisitPolicy,
 )
 from doorstep.casework.services import NeedAction
 
@@ -183,3 +184,29 @@ class TwinningForm(forms.Form):
 
 class MemberForm(forms.Form):
     username = forms.CharField(label=_("user name"), max_length=150)
+
+
+# --- visit policies (supervisors) -------------------------------------------------------
+
+
+class VisitPolicyForm(forms.Form):
+    """The area (the picker of the registry pages, limited to the caller's scope; empty
+    means their own area) and both intervals. The bounds are the service's rule
+    (visit_policy_set); an empty or non-numeric box gets the service's message."""
+
+    def __init__(self, *args, user, **kwargs):
+        from doorstep.casework.services.schedule import (
+            MAX_POLICY_INTERVAL_DAYS,
+            policy_interval_error,
+        )
+        from doorstep.registry.forms import AreaField
+
+        super().__init__(*args, **kwargs)
+        self.fields["area"] = AreaField(user=user, label=_("area"), required=False)
+        for name in ("interval_days", "vulnerable_interval_days"):
+            message = policy_interval_error(name)
+            self.fields[name] = forms.IntegerField(
+                label=VisitPolicy._meta.get_field(name).verbose_name,
+                widget=forms.NumberInput(attrs={"min": 1, "max": MAX_POLICY_INTERVAL_DAYS}),
+                error_messages={"required": message, "invalid": message},
+            )

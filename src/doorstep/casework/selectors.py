@@ -32,9 +32,14 @@ from doorstep.casework.models import (
     ReferralStatus,
     Twinning,
     Unit,
+    VisitPolicy,
 )
 from doorstep.casework.services.common import CASEWORK_ROLES, PAIRABLE_ROLES, PAIRING_ROLES
 from doorstep.casework.services.needs import responder_unit_id
+from doorstep.casework.services.schedule import (
+    DEFAULT_INTERVAL_DAYS,
+    DEFAULT_VULNERABLE_INTERVAL_DAYS,
+)
 from doorstep.core.pagination import Page, decode_cursor, encode_cursor
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
@@ -505,3 +510,85 @@ def unit_for_admin(user, unit_id: int) -> Unit:
     if unit is None:
         raise Http404
     return unit
+
+
+# --- visit policies -------------------------------------------------------------------
+
+# Who reads visit policies; services.common.POLICY_ROLES (supervisors and
+# administrators) set them. Team leaders read them to plan their rounds.
+POLICY_VIEW_ROLES = frozenset({Role.TEAM_LEADER, Role.SUPERVISOR, Role.ADMIN})
+
+
+class PolicySource:
+    SET = "set"  # set on this area
+    INHERITED = "inherited"  # set on an area above it
+    DEFAULT = "default"  # none set anywhere above: DEFAULT_* apply
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    area: Area
+    interval_days: int
+    vulnerable_interval_days: int
+    source: str
+    updated_by: User | None = None
+    updated_at: dt.datetime | None = None
+
+    @classmethod
+    def of(cls, policy: VisitPolicy, *, area: Area, source: str = PolicySource.SET) -> PolicyRow:
+        return cls(
+            area=area,
+            interval_days=policy.interval_days,
+            vulnerable_interval_days=policy.vulnerable_interval_days,
+            source=source,
+            updated_by=policy.updated_by,
+            updated_at=policy.updated_at,
+        )
+
+
+def _require_policy_reader(user) -> None:
+    if not _active(user) or user.role not in POLICY_VIEW_ROLES or user.area_id is None:
+        raise Http404
+
+
+def visit_policies_for(user) -> list[PolicyRow]:
+    """The caller's own area first, with the policy that applies to it (its own, one
+    set on an area above, or the default), then every policy set below it, by area.
+    One query. 404 for roles that neither read nor set policies."""
+    _require_policy_reader(user)
+    root = user.area
+    policies = list(
+        VisitPolicy.objects.filter(
+            Q(area__path__startswith=root.path) | Q(area_id__in=root.ancestor_ids)
+        )
+        .select_related("area", "updated_by")
+        .order_by("area__path")
+    )
+    above = {p.area_id: p for p in policies if p.area_id in root.ancestor_ids}
+    own = next((above[pk] for pk in reversed(root.ancestor_ids) if pk in above), None)
+    if own is None:
+        first = PolicyRow(
+            area=root,
+            interval_days=DEFAULT_INTERVAL_DAYS,
+            vulnerable_interval_days=DEFAULT_VULNERABLE_INTERVAL_DAYS,
+            source=PolicySource.DEFAULT,
+        )
+    else:
+        source = PolicySource.SET if own.area_id == root.pk else PolicySource.INHERITED
+        first = PolicyRow.of(own, area=root, source=source)
+    below = [
+        PolicyRow.of(p, area=p.area)
+        for p in policies
+        if p.area_id != root.pk and p.area.path.startswith(root.path)
+    ]
+    return [first, *below]
+
+
+def policy_area_for(user, area_id: int) -> Area:
+    """An area whose policy the caller may read: 404 outside their scope or role.
+    Whether they may also set it is the service's check (403 in the API)."""
+    _require_policy_reader(user)
+    area = Area.objects.within(user.area).filter(pk=area_id).first()
+    if area is None:
+        raise Http404
+    return area

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from doorstep.casework import views, views_notifications, views_team, views_units
+from doorstep.casework import (
+    views,
+    views_notifications,
+    views_policy,
+    views_team,
+    views_units,
+)
 
 app_name = "casework"
 urlpatterns = [
@@ -28,6 +34,7 @@ urlpatterns = [
         name="household_pairing",
     ),
     path("overdue/", views_team.overdue, name="overdue"),
+    path("policies/", views_policy.visit_policies, name="visit_policies"),
     path("units/", views_units.units, name="units"),
     path("units/<int:unit_id>/", views_units.unit_detail, name="unit"),
     path("units/<int:unit_id>/twinnings/", views_units.unit_twinning_add, name="unit_twinning_add"),

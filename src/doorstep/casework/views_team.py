@@ -222,5 +222,6 @@ def overdue(request):
             "households": households,
             "households_max": OVERDUE_HOUSEHOLDS_MAX,
             "workers_max": OVERDUE_WORKERS_MAX,
+            "can_read_policies": user.role in selectors.POLICY_VIEW_ROLES,
         },
     )

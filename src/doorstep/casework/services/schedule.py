@@ -43,6 +43,8 @@ from doorstep.registry.models import Household, HouseholdVulnerability
 # Every household at least every two months; vulnerable ones every two weeks (mission.md).
 DEFAULT_INTERVAL_DAYS = 60
 DEFAULT_VULNERABLE_INTERVAL_DAYS = 14
+# A policy looks in at least once a year; the pages and the API read this bound.
+MAX_POLICY_INTERVAL_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,15 @@ def _enqueue_area_refresh(area_id: int) -> None:
     schedules_refresh_area_task.enqueue(area_id)
 
 
+def policy_interval_error(field: str) -> str:
+    """The message for a missing or out-of-range interval, naming the field (the page's
+    form says the same for an empty or non-numeric box)."""
+    return _("%(field)s: between 1 and %(max)s days.") % {
+        "field": VisitPolicy._meta.get_field(field).verbose_name,
+        "max": MAX_POLICY_INTERVAL_DAYS,
+    }
+
+
 @transaction.atomic
 def visit_policy_set(
     *, actor, area: Area, interval_days: int, vulnerable_interval_days: int, channel: str
@@ -271,16 +282,19 @@ def visit_policy_set(
     require_role(actor, POLICY_ROLES)
     if actor.area_id is None or not area.is_within(actor.area):
         raise ValidationError({"area": _("That area is outside your own area.")})
-    if interval_days < 1 or vulnerable_interval_days < 1:
-        raise ValidationError({"interval_days": _("Intervals are at least one day.")})
-    if vulnerable_interval_days > interval_days:
-        raise ValidationError(
-            {
-                "vulnerable_interval_days": _(
-                    "Vulnerable households cannot be visited less often than the others."
-                )
-            }
-        )
+    errors = {}
+    for field, value in (
+        ("interval_days", interval_days),
+        ("vulnerable_interval_days", vulnerable_interval_days),
+    ):
+        if not 1 <= value <= MAX_POLICY_INTERVAL_DAYS:
+            errors[field] = policy_interval_error(field)
+    if not errors and vulnerable_interval_days > interval_days:
+        errors["vulnerable_interval_days"] = _(
+            "%(field)s: vulnerable households cannot be visited less often than the others."
+        ) % {"field": VisitPolicy._meta.get_field("vulnerable_interval_days").verbose_name}
+    if errors:
+        raise ValidationError(errors)
     policy, _created = VisitPolicy.objects.update_or_create(
         area=area,
         defaults={
