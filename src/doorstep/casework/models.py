@@ -1,8 +1,8 @@
 """Casework: who is paired with which household, the contacts they make, the needs they
 follow to the end, where needs are referred and what help is given.
 
-Needs are about help. Nothing here records religion, ethnicity, political views or any
-"risk" score, and nothing reports people to anyone: a model that would is out of scope.
+Needs are about help, and only help: what Doorstep never records, and never does, is
+set out in "Our line" (README.md); a model that would cross it is out of scope.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ Shape of the run:
                        PostgreSQL) with bounded memory; synth_csv() writes the same
                        households in the import format instead.
 
-Nothing records religion, ethnicity or risk: a name is a name and a language code
-only says which language to speak at the door.
+Only what "Our line" (README.md) allows is generated: a name is a name, and a
+language code only says which language to speak at the door.
 
 The modules: `tables` (the fixed numbers, columns and records), `planning`, `people`,
 `staff` and `writers`. Import from this package; the split is by responsibility only.
