@@ -43,7 +43,7 @@ from doorstep.casework.services.schedule import (
 from doorstep.core.pagination import Page, decode_cursor, encode_cursor
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
-from doorstep.registry.models import Household, Relationship, Resident
+from doorstep.registry.models import Household, Relationship, Resident, households_under
 from doorstep.registry.selectors import households_visible_to
 
 SUMMARY_ROLES = frozenset({Role.TEAM_LEADER, Role.SUPERVISOR, Role.ADMIN, Role.ANALYST})
@@ -401,7 +401,7 @@ def feedback_summary(user, area: Area) -> list[dict]:
     """Residents' satisfaction per worker following the needs, for the team's page."""
     return list(
         Feedback.objects.filter(need__in=needs_visible_to(user).values("pk"))
-        .filter(need__household__area_id__in=Area.objects.within(area).values("pk"))
+        .filter(households_under(area, via="need__household__"))
         .values("need__owner_id", "need__owner__username")
         .annotate(count=Count("pk"), average=Avg("satisfaction"))
         .order_by("need__owner__username")
@@ -460,7 +460,7 @@ def households_for_pairing(
         return Household.objects.none()
     qs = households_visible_to(user)
     if area is not None:
-        qs = qs.filter(area_id__in=Area.objects.within(area).values("pk"))
+        qs = qs.within(area)
     active = Pairing.objects.active().filter(household_id=OuterRef("pk"))
     if unpaired:
         qs = qs.filter(~Exists(active))

@@ -15,11 +15,17 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from doorstep.areas.models import Area, subtree_range
+from doorstep.areas.models import Area
 from doorstep.core.pagination import Page, keyset_page
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
-from doorstep.registry.models import Household, HouseholdVulnerability, Relationship, Resident
+from doorstep.registry.models import (
+    Household,
+    HouseholdVulnerability,
+    Relationship,
+    Resident,
+    households_under,
+)
 from doorstep.registry.validators import normalize_phone
 
 # --- extension point: reach beyond the area subtree -------------------------------
@@ -42,17 +48,10 @@ def register_scope_extension(extension: ScopeExtension) -> None:
         _SCOPE_EXTENSIONS.append(extension)
 
 
-def _in_subtree(area: Area) -> Q:
-    # A range on the household's own copy of its area's path: the list's first page
-    # at any scope is one walk of household_scope_order, no join and no sort.
-    low, high = subtree_range(area.path)
-    return Q(area_path__gte=low, area_path__lt=high)
-
-
 def households_visible_to(user) -> QuerySet[Household]:
     if not getattr(user, "is_authenticated", False) or not user.can_read_registry:
         return Household.objects.none()
-    scope = _in_subtree(user.area)
+    scope = households_under(user.area)
     for extension in _SCOPE_EXTENSIONS:
         extra = extension(user)
         if extra is not None:
@@ -160,7 +159,7 @@ def households_filtered(
     """
     qs = households_visible_to(user)
     if area is not None:
-        qs = qs.filter(_in_subtree(area))
+        qs = qs.filter(households_under(area))
     if vulnerability:
         qs = qs.filter(
             pk__in=HouseholdVulnerability.objects.filter(category=vulnerability).values(

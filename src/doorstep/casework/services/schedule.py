@@ -237,17 +237,13 @@ def schedule_record_contact(*, household: Household, occurred_at: dt.datetime) -
     return schedule
 
 
-def _households_under(area: Area):
-    return Household.objects.filter(area_id__in=Area.objects.within(area).values("pk"))
-
-
 def schedules_refresh_area(*, area: Area, batch_size: int = 5000) -> int:
     """Recompute every schedule under `area`, in batches (after a policy or round change)."""
     done = 0
     last_pk = 0
     while True:
         ids = list(
-            _households_under(area)
+            Household.objects.within(area)
             .filter(pk__gt=last_pk)
             .order_by("pk")
             .values_list("pk", flat=True)[:batch_size]
