@@ -8,7 +8,6 @@ silently wrong default.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlparse
 
 
@@ -56,11 +55,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
-
-
-@dataclass(frozen=True)
-class DatabaseUrl:
-    config: dict
 
 
 def parse_database_url(url: str, *, base_dir: str) -> dict:

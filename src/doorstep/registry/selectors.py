@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -121,7 +120,7 @@ def resident_for(user, resident_id: int, *, channel: str) -> Resident:
 _PHONEISH = re.compile(r"^\+?[\d\- ]{3,}$")
 
 
-def household_search_ids(q: str, *, vendor: str) -> QuerySet:
+def household_search_ids(q: str) -> QuerySet:
     """Ids of households matching `q`, as one UNION subquery that the database can
     drive from its indexes (prefix matches on B-trees; address by trigram on PostgreSQL).
 
@@ -167,7 +166,7 @@ def households_filtered(
             )
         )
     if q.strip():
-        qs = qs.filter(pk__in=household_search_ids(q, vendor=connection.vendor))
+        qs = qs.filter(pk__in=household_search_ids(q))
     return qs
 
 
