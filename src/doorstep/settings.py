@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "doorstep.demo",
     "doorstep.casework",
     "doorstep.hotline",
+    "doorstep.livelihoods",
+    "doorstep.pairing",
+    "doorstep.insights",
+    "doorstep.portal",
 ]
 
 MIDDLEWARE = [

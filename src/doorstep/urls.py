@@ -12,6 +12,10 @@ urlpatterns = [
     path("casework/", include("doorstep.casework.urls")),
     path("hotline/", include("doorstep.hotline.urls")),
     path("open311/v2/", include("doorstep.hotline.open311_urls")),
+    path("livelihoods/", include("doorstep.livelihoods.urls")),
+    path("pairing/", include("doorstep.pairing.urls")),
+    path("insights/", include("doorstep.insights.urls")),
+    path("resident/", include("doorstep.portal.urls")),
     path("admin/", admin.site.urls),
     path("", include("doorstep.registry.urls")),
 ]

@@ -193,7 +193,22 @@ class DueItemOut(Schema):
         return obj.household.area.name
 
 
+class OtherDueItemOut(Schema):
+    kind: str = Field(description="What kind of work: welfare_check, placement_follow_up, ...")
+    label: str
+    detail: str
+    due_on: dt.date
+    url: str = Field(description="The page where the work is done.")
+    household: int | None = Field(None, alias="household_id")
+    household_no: str
+    head_name: str
+    pinned: bool = Field(description="Shown above the contact schedule (emergency rounds).")
+
+
 class DueListOut(Schema):
+    items: list[OtherDueItemOut] = Field(
+        description="Work owned by other features (welfare checks, placement follow-ups), pinned first."
+    )
     overdue: list[DueItemOut]
     due_this_week: list[DueItemOut]
     later: list[DueItemOut]

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from doorstep.accounts.models import Role, User
 from doorstep.areas.models import Area
+from doorstep.casework.due_items import DueItem, due_items_for
 from doorstep.casework.models import (
     Contact,
     ContactSchedule,
@@ -236,6 +237,8 @@ class DueList:
     overdue: list[ContactSchedule] = field(default_factory=list)
     due_this_week: list[ContactSchedule] = field(default_factory=list)
     later: list[ContactSchedule] = field(default_factory=list)
+    # Work owned by other apps (welfare checks, placement follow-ups): see due_items.py.
+    items: list[DueItem] = field(default_factory=list)
 
 
 def due_bucket(next_due_on: dt.date, today: dt.date) -> str:
@@ -270,6 +273,7 @@ def due_list_for(worker, *, today: dt.date | None = None) -> DueList:
         row.head_name = heads.get(row.household_id, "")
         row.days_overdue = max((today - row.next_due_on).days, 0)
         getattr(result, due_bucket(row.next_due_on, today)).append(row)
+    result.items = due_items_for(worker, today)
     return result
 
 

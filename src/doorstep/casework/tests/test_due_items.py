@@ -1,0 +1,58 @@
+"""Other apps put work on the due list through casework.due_items; it shows pinned first."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from doorstep.casework import due_items
+from doorstep.casework.due_items import DueItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def providers(monkeypatch):
+    registered: list = []
+    monkeypatch.setattr(due_items, "_providers", registered)
+    return registered
+
+
+def _items_for(worker, today):
+    if worker.username.startswith("nobody"):
+        return []
+    return [
+        DueItem("follow_up", "Follow-up later", today + dt.timedelta(days=3), "/x/2"),
+        DueItem("follow_up", "Follow-up overdue", today - dt.timedelta(days=2), "/x/1"),
+        DueItem("check", "Cold-snap check", today + dt.timedelta(days=5), "/x/3", pinned=True),
+    ]
+
+
+def test_items_are_ordered_pinned_first_then_by_due_date(providers, worker_a):
+    due_items.register_due_items(_items_for)
+    due_items.register_due_items(_items_for)  # registering twice keeps one
+    today = dt.date(2026, 11, 22)
+    labels = [i.label for i in due_items.due_items_for(worker_a, today)]
+    assert labels == ["Cold-snap check", "Follow-up overdue", "Follow-up later"]
+    assert due_items.due_items_for(worker_a, today)[1].days_overdue(today) == 2
+
+
+def test_the_home_page_and_the_api_show_the_items(providers, client, worker_a):
+    due_items.register_due_items(_items_for)
+    client.force_login(worker_a)
+    page = client.get(reverse("casework:home")).content.decode()
+    assert page.index("Cold-snap check") < page.index("Follow-up overdue")
+    assert 'href="/x/3"' in page
+    body = client.get("/api/v1/casework/due").json()
+    assert [i["label"] for i in body["items"]] == [
+        "Cold-snap check",
+        "Follow-up overdue",
+        "Follow-up later",
+    ]
+    assert body["items"][0]["pinned"] is True and body["items"][0]["household"] is None
+
+
+def test_without_providers_the_due_list_has_no_extra_section(providers, client, worker_a):
+    client.force_login(worker_a)
+    assert "Also due" not in client.get(reverse("casework:home")).content.decode()
+    assert client.get("/api/v1/casework/due").json()["items"] == []

@@ -1,0 +1,5 @@
+"""/api/v1/insights."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,7 @@
+"""insights: pages."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "insights"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""/api/v1/livelihoods."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,7 @@
+"""livelihoods: pages."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "livelihoods"
+
+urlpatterns: list = []

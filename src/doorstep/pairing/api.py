@@ -1,0 +1,5 @@
+"""/api/v1/pairing."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,7 @@
+"""pairing: pages."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "pairing"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""/api/v1/portal."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,7 @@
+"""portal: pages."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "portal"
+
+urlpatterns: list = []
