@@ -41,6 +41,41 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _api_rate_limits_off(settings):
+    # Tests send hundreds of API requests a second from one address; core/tests/
+    # test_ratelimit.py turns the limits back on.
+    settings.DOORSTEP_API_RATE_PER_CALLER = 0
+    settings.DOORSTEP_API_RATE_PER_IP = 0
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_passed_on_sign_in(request):
+    """Supervisors and administrators need a second factor (accounts.two_factor). In
+    tests, signing in (force_login, client.login, the sign-in page in a browser)
+    counts as having given it, the way an authenticator would; a test that asks for
+    the `real_two_factor` fixture goes through the real step instead."""
+    if "real_two_factor" in request.fixturenames:
+        yield
+        return
+    from django.contrib.auth.signals import user_logged_in
+
+    from doorstep.accounts import two_factor
+
+    def passed(sender, request, user, **kwargs):
+        if request is not None and hasattr(request, "session"):
+            request.session[two_factor.SESSION_KEY] = user.pk
+
+    user_logged_in.connect(passed, dispatch_uid="tests-two-factor-passed")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests-two-factor-passed")
+
+
+@pytest.fixture
+def real_two_factor():
+    """Sign-ins in this test must pass the real second step (see above)."""
+
+
 @pytest.fixture
 def areas(db):
     return make_area_tree()

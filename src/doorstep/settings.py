@@ -56,12 +56,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "doorstep.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a session that owes its second factor counts as none.
+    "doorstep.accounts.middleware.TwoFactorMiddleware",
+    "doorstep.core.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -103,6 +107,17 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# ModelBackend behind the sign-in throttle (accounts.throttle): failures are counted
+# per username and per address in the database, shared by every worker.
+AUTHENTICATION_BACKENDS = ["doorstep.accounts.backends.ThrottledModelBackend"]
+DOORSTEP_LOGIN_MAX_FAILURES = env_int("DOORSTEP_LOGIN_MAX_FAILURES", 5)
+DOORSTEP_LOGIN_MAX_FAILURES_PER_IP = env_int("DOORSTEP_LOGIN_MAX_FAILURES_PER_IP", 50)
+DOORSTEP_LOGIN_WINDOW_SECONDS = env_int("DOORSTEP_LOGIN_WINDOW_SECONDS", 15 * 60)
+DOORSTEP_LOGIN_LOCKOUT_SECONDS = env_int("DOORSTEP_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Behind the office's proxy: the header it sets with the client's address (e.g.
+# X-Real-IP); empty uses the connection's address.
+DOORSTEP_CLIENT_IP_HEADER = env_str("DOORSTEP_CLIENT_IP_HEADER", "")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -164,6 +179,45 @@ DOORSTEP_TILE_URL = env_str("DOORSTEP_TILE_URL", "")
 DOORSTEP_TILE_ATTRIBUTION = env_str("DOORSTEP_TILE_ATTRIBUTION", "")
 
 DOORSTEP_PAGE_SIZE = env_int("DOORSTEP_PAGE_SIZE", 50)
+
+# Privacy: households that left the programme, and closed cases, are anonymised this
+# many days later (privacy.retention, nightly).
+DOORSTEP_RETENTION_DAYS = env_int("DOORSTEP_RETENTION_DAYS", 5 * 365)
+if DOORSTEP_RETENTION_DAYS < 1:
+    raise ConfigError("DOORSTEP_RETENTION_DAYS must be at least 1")
+# Resident portal sign-in codes go out through this backend (doorstep.portal.sms):
+# "console" prints them (development), "locmem" keeps them in memory (tests), or the
+# dotted path of a class with send(phone, message) for the office's SMS gateway.
+DOORSTEP_SMS_BACKEND = env_str("DOORSTEP_SMS_BACKEND", "console")
+
+# A shared cache: Redis when DOORSTEP_CACHE_URL names one (redis://127.0.0.1:6379/1),
+# else each process's own memory, which must not hold counts that workers share.
+CACHE_URL = env_str("DOORSTEP_CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ConfigError("DOORSTEP_CACHE_URL must be a redis:// URL or empty")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# API rate limits (core.ratelimit): requests per window per caller (token or user)
+# and per client address; 0 turns a limit off. Counted in the database, or in the
+# cache when it is Redis (DOORSTEP_API_RATE_BACKEND=cache).
+DOORSTEP_API_RATE_BACKEND = env_str("DOORSTEP_API_RATE_BACKEND", "database")
+if DOORSTEP_API_RATE_BACKEND not in {"database", "cache"}:
+    raise ConfigError("DOORSTEP_API_RATE_BACKEND must be 'database' or 'cache'")
+if DOORSTEP_API_RATE_BACKEND == "cache" and not CACHE_URL:
+    raise ConfigError(
+        "DOORSTEP_API_RATE_BACKEND=cache needs DOORSTEP_CACHE_URL: a per-process cache "
+        "would let each worker count alone"
+    )
+DOORSTEP_API_RATE_WINDOW_SECONDS = env_int("DOORSTEP_API_RATE_WINDOW_SECONDS", 60)
+DOORSTEP_API_RATE_PER_CALLER = env_int("DOORSTEP_API_RATE_PER_CALLER", 600)
+DOORSTEP_API_RATE_PER_IP = env_int("DOORSTEP_API_RATE_PER_IP", 6000)
+DOORSTEP_API_RATE_PREFIXES = ["/api/v1/", "/open311/"]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

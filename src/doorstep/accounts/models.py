@@ -98,3 +98,84 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(raw: str) -> str:
         return _digest(raw)
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins counted per username and per client address, in the database
+    so that every gunicorn worker sees the same count (accounts.throttle).
+
+    `key` is "user:<username>" or "ip:<address>". A key with `failures` reaching the
+    configured limit inside the window is locked until `locked_until`; an
+    administrator lifts a lock early by deleting the row (admin, `manage.py
+    login_unlock`)."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    failures = models.PositiveIntegerField(_("failed sign-ins"), default=0)
+    window_started_at = models.DateTimeField(_("counting since"))
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in lock-out")
+        verbose_name_plural = _("sign-in lock-outs")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class TwoFactorDevice(models.Model):
+    """A TOTP authenticator (RFC 6238) bound to one account.
+
+    The shared secret must be readable to check a code, so it is stored as is (the
+    database is the trust boundary, as for session keys); recovery codes, which are
+    only compared, are stored as digests."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="two_factor_device", verbose_name=_("user")
+    )
+    secret = models.CharField(_("secret"), max_length=64, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The last 30-second step accepted: a code seen once cannot be replayed.
+    last_step = models.BigIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'confirmed' if self.confirmed_at else 'pending'}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for the authenticator; only its digest is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64, editable=False)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        indexes = [models.Index(fields=["user", "digest"], name="recovery_user_digest")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'used' if self.used_at else 'unused'}"
+
+
+class RateCounter(models.Model):
+    """Requests counted per key and fixed window for the API rate limit
+    (core.ratelimit's database backend). Old windows are deleted hourly."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.BigIntegerField()  # in seconds since the epoch
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_key_window"),
+        ]
+        indexes = [models.Index(fields=["window_start"], name="rate_counter_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window_start}={self.count}"

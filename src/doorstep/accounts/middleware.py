@@ -1,0 +1,51 @@
+"""Keeps a session that still owes its second factor (accounts.two_factor) away from
+everything but the second step."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from doorstep.accounts import two_factor
+
+# Reachable with a pending session: the second step itself, signing out, the language.
+_OPEN_NAMES = (
+    "accounts:two_factor",
+    "accounts:two_factor_enrol",
+    "accounts:logout",
+    "set_language",
+)
+
+
+class TwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._open_paths: tuple[str, ...] | None = None
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and two_factor.two_factor_required(user)
+            and not two_factor.session_verified(request)
+        ):
+            response = self._pending(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def _pending(self, request):
+        if self._open_paths is None:
+            self._open_paths = tuple(reverse(name) for name in _OPEN_NAMES)
+        path = request.path_info
+        if path in self._open_paths or path.startswith("/static/"):
+            return None
+        if path.startswith("/api/"):
+            # The API sees a pending session as no session: 401 with the API's error
+            # shape, while a bearer token still works.
+            request.user = AnonymousUser()
+            return None
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse('accounts:two_factor')}?{query}")
