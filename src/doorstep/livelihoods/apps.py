@@ -6,3 +6,16 @@ class LivelihoodsConfig(AppConfig):
     name = "doorstep.livelihoods"
     label = "livelihoods"
     verbose_name = _("livelihoods")
+
+    def ready(self) -> None:
+        from doorstep.casework.due_items import register_due_items
+        from doorstep.core import periodic
+        from doorstep.livelihoods import due, tasks
+
+        # After the casework sweep at 01:00: a family whose income was recorded as
+        # fallen today is flagged, with a need on its worker's list, by morning.
+        periodic.register(
+            "livelihoods.relapse_watch_nightly", tasks.relapse_watch_nightly, daily_at_hour=2
+        )
+        # Placement follow-ups at 1, 3 and 6 months on the worker's due list.
+        register_due_items(due.placement_follow_ups)

@@ -1,0 +1,443 @@
+# ruff: noqa: S608 - SQL here is assembled from model metadata and %s placeholders only
+"""Relapse watch: rules over income, medical spending and life events, evaluated for
+the whole region every night and for one household whenever its figures change.
+
+Set-based, on SQLite and PostgreSQL alike (no Python loop per household):
+1. each active rule adds the facts that meet it to a temporary table, one
+   INSERT ... SELECT per rule (the household's latest year, compared with the year
+   before; the latest event of the kinds in the look-back);
+2. open flags whose need was resolved are cleared as "resolved";
+3. open flags still firing get the latest figures (UPDATE ... FROM);
+4. open flags of a figure rule no longer firing are cleared as "no longer applies"
+   (an event flag stays until someone resolves it);
+5. new flags are inserted for facts with no open flag, unless a worker already
+   resolved that very fact (same household, rule and basis).
+Then relapse_open_needs opens one need per new flag for the household's paired worker
+through casework.services.need_open: a loop over new flags only, a few a night.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from doorstep.casework.models import NeedCategory, NeedStatus, Pairing, Urgency
+from doorstep.livelihoods.models import (
+    FIGURE_RULES,
+    ClearReason,
+    FlagStatus,
+    HouseholdYear,
+    LifeEvent,
+    LifeEventKind,
+    RelapseFlag,
+    RelapseRule,
+    RuleKind,
+)
+from doorstep.livelihoods.services.common import (
+    FIELD_ROLES,
+    RULE_ROLES,
+    audit,
+    check_text,
+    require_role,
+)
+from doorstep.privacy.models import AuditAction
+from doorstep.registry.models import Household
+
+CHANNEL = "task:livelihoods:relapse_watch"
+FIRING = "livelihoods_firing"
+# Figure rules read the latest year on record if it is this recent.
+RECENT_YEARS = 2
+EVENT_KINDS = {
+    RuleKind.ILLNESS_OR_DISABILITY: (LifeEventKind.SERIOUS_ILLNESS, LifeEventKind.DISABILITY),
+    RuleKind.JOB_LOST: (LifeEventKind.JOB_LOST,),
+    RuleKind.DISASTER: (LifeEventKind.DISASTER,),
+}
+NEED_CATEGORY = {
+    RuleKind.INCOME_BELOW: NeedCategory.INCOME,
+    RuleKind.INCOME_DROP: NeedCategory.INCOME,
+    RuleKind.MEDICAL_SHARE: NeedCategory.MEDICAL_COSTS,
+    RuleKind.ILLNESS_OR_DISABILITY: NeedCategory.MEDICAL_COSTS,
+    RuleKind.JOB_LOST: NeedCategory.EMPLOYMENT,
+    RuleKind.DISASTER: NeedCategory.HOUSING,
+}
+
+
+@dataclass
+class Evaluation:
+    firing: int = 0
+    raised: int = 0
+    refreshed: int = 0
+    cleared_resolved: int = 0
+    cleared_no_longer: int = 0
+
+
+# --- explanation ------------------------------------------------------------------------
+
+
+def _yuan(value) -> str:
+    return f"{Decimal(value):,.0f}" if value is not None else "?"
+
+
+def _pct(value) -> str:
+    return f"{Decimal(value) * 100:.0f}" if value is not None else "?"
+
+
+def flag_explanation(flag: RelapseFlag) -> str:
+    """Which rule fired and on what figures, in the reader's language."""
+    kind = flag.rule.kind
+    if kind == RuleKind.INCOME_BELOW:
+        return _(
+            "Income per person in %(year)s was %(value)s yuan, below the threshold of "
+            "%(limit)s yuan."
+        ) % {"year": flag.year, "value": _yuan(flag.value), "limit": _yuan(flag.rule_limit)}
+    if kind == RuleKind.INCOME_DROP:
+        drop = (1 - Decimal(flag.value) / Decimal(flag.reference)) if flag.reference else None
+        return _(
+            "Income per person fell from %(reference)s yuan in %(previous)s to %(value)s yuan "
+            "in %(year)s, down %(drop)s%% (the rule: more than %(limit)s%%)."
+        ) % {
+            "reference": _yuan(flag.reference),
+            "previous": (flag.year or 0) - 1,
+            "value": _yuan(flag.value),
+            "year": flag.year,
+            "drop": _pct(drop),
+            "limit": _pct(flag.rule_limit),
+        }
+    if kind == RuleKind.MEDICAL_SHARE:
+        share = (Decimal(flag.value) / Decimal(flag.reference)) if flag.reference else None
+        return _(
+            "Medical spending in %(year)s was %(value)s yuan against an income of "
+            "%(reference)s yuan (%(share)s%%; the rule: above %(limit)s%%)."
+        ) % {
+            "year": flag.year,
+            "value": _yuan(flag.value),
+            "reference": _yuan(flag.reference),
+            "share": _pct(share) if share is not None else "∞",
+            "limit": _pct(flag.rule_limit),
+        }
+    event = flag.event
+    if event is None:
+        return _("The event behind this flag was removed.")
+    return _("%(what)s on %(date)s (the rule looks back %(days)s days).") % {
+        "what": event.get_kind_display(),
+        "date": event.occurred_on.isoformat(),
+        "days": int(flag.rule_limit or 0),
+    }
+
+
+# --- rules ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rule_update(
+    *,
+    actor,
+    rule: RelapseRule,
+    is_active: bool,
+    threshold=None,
+    share=None,
+    lookback_days: int | None = None,
+    channel: str,
+) -> RelapseRule:
+    """Supervisors set a rule's parameters; the next evaluation uses them."""
+    require_role(actor, RULE_ROLES)
+    rule = RelapseRule.objects.select_for_update().get(pk=rule.pk)
+    if rule.kind == RuleKind.INCOME_BELOW:
+        try:
+            value = Decimal(str(threshold))
+        except Exception:  # noqa: BLE001 - any unparsable input is the same answer
+            value = None
+        if value is None or not value.is_finite() or not 0 < value <= 1_000_000:
+            raise ValidationError(
+                {"threshold": _("Give a threshold between 0 and 1,000,000 yuan per person a year.")}
+            )
+        rule.threshold = value.quantize(Decimal("0.01"))
+    elif rule.kind in (RuleKind.INCOME_DROP, RuleKind.MEDICAL_SHARE):
+        try:
+            value = Decimal(str(share))
+        except Exception:  # noqa: BLE001
+            value = None
+        if value is None or not value.is_finite() or not 0 < value <= 1:
+            raise ValidationError({"share": _("Give a share between 0 and 1 (0.3 is 30%).")})
+        rule.share = value.quantize(Decimal("0.001"))
+    else:
+        if lookback_days is None or not 1 <= int(lookback_days) <= 3650:
+            raise ValidationError({"lookback_days": _("Give between 1 and 3650 days.")})
+        rule.lookback_days = int(lookback_days)
+    rule.is_active = bool(is_active)
+    rule.updated_by = actor
+    rule.save()
+    audit(
+        actor,
+        action=AuditAction.UPDATE,
+        obj=rule,
+        household_id=None,
+        channel=channel,
+        threshold=str(rule.threshold),
+        share=str(rule.share),
+        lookback_days=rule.lookback_days,
+        is_active=rule.is_active,
+    )
+    return rule
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+
+def _ids_clause(column: str, household_ids) -> tuple[str, list]:
+    if household_ids is None:
+        return "", []
+    ids = [int(i) for i in household_ids]
+    if not ids:
+        return " AND 1 = 0", []
+    return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
+def _firing_sql(rule: RelapseRule, *, today: dt.date, household_ids) -> tuple[str, list] | None:
+    year_t = HouseholdYear._meta.db_table
+    event_t = LifeEvent._meta.db_table
+    insert = f"INSERT INTO {FIRING} (household_id, rule_id, basis, year, value, reference, lim, event_id) "
+    latest = (
+        f" AND NOT EXISTS (SELECT 1 FROM {year_t} n WHERE n.household_id = y.household_id"
+        " AND n.year > y.year)"
+    )
+    min_year = today.year - RECENT_YEARS
+    if rule.kind == RuleKind.INCOME_BELOW:
+        if rule.threshold is None:
+            return None
+        where, ids = _ids_clause("y.household_id", household_ids)
+        return (
+            insert + "SELECT y.household_id, %s, 'y' || CAST(y.year AS VARCHAR(8)), y.year,"
+            f" y.income_per_person, NULL, CAST(%s AS NUMERIC), NULL FROM {year_t} y"
+            " WHERE y.year >= %s AND y.sources > 0"
+            " AND y.income_per_person < CAST(%s AS NUMERIC)" + latest + where,
+            [rule.pk, str(rule.threshold), min_year, str(rule.threshold), *ids],
+        )
+    if rule.kind == RuleKind.INCOME_DROP:
+        if rule.share is None:
+            return None
+        where, ids = _ids_clause("y.household_id", household_ids)
+        keep = str(1 - Decimal(rule.share))
+        return (
+            insert + "SELECT y.household_id, %s, 'y' || CAST(y.year AS VARCHAR(8)), y.year,"
+            " y.income_per_person, p.income_per_person, CAST(%s AS NUMERIC), NULL"
+            f" FROM {year_t} y JOIN {year_t} p ON p.household_id = y.household_id"
+            " AND p.year = y.year - 1"
+            " WHERE y.year >= %s AND y.sources > 0 AND p.sources > 0"
+            " AND p.income_per_person > 0"
+            " AND y.income_per_person < p.income_per_person * CAST(%s AS NUMERIC)" + latest + where,
+            [rule.pk, str(rule.share), min_year, keep, *ids],
+        )
+    if rule.kind == RuleKind.MEDICAL_SHARE:
+        if rule.share is None:
+            return None
+        where, ids = _ids_clause("y.household_id", household_ids)
+        return (
+            insert + "SELECT y.household_id, %s, 'y' || CAST(y.year AS VARCHAR(8)), y.year,"
+            " y.medical_spending, y.income_total, CAST(%s AS NUMERIC), NULL"
+            f" FROM {year_t} y WHERE y.year >= %s AND y.medical_spending > 0"
+            " AND y.medical_spending > y.income_total * CAST(%s AS NUMERIC)" + latest + where,
+            [rule.pk, str(rule.share), min_year, str(rule.share), *ids],
+        )
+    kinds = EVENT_KINDS.get(rule.kind)
+    if not kinds or not rule.lookback_days:
+        return None
+    where, ids = _ids_clause("e.household_id", household_ids)
+    since = today - dt.timedelta(days=rule.lookback_days)
+    marks = ", ".join(["%s"] * len(kinds))
+    return (
+        insert
+        + "SELECT e.household_id, %s, 'e' || CAST(MAX(e.id) AS VARCHAR(20)), NULL, NULL, NULL,"
+        f" CAST(%s AS NUMERIC), MAX(e.id) FROM {event_t} e"
+        f" WHERE e.kind IN ({marks}) AND e.occurred_on >= %s AND e.occurred_on <= %s"
+        + where
+        + " GROUP BY e.household_id",
+        [
+            rule.pk,
+            rule.lookback_days,
+            *[str(k) for k in kinds],
+            connection.ops.adapt_datefield_value(since),
+            connection.ops.adapt_datefield_value(today),
+            *ids,
+        ],
+    )
+
+
+def relapse_evaluate(
+    *, household_ids=None, today: dt.date | None = None, now: dt.datetime | None = None
+) -> Evaluation:
+    """Evaluate every active rule for the whole region (household_ids=None) or for the
+    given households. Safe to run twice; runs in one transaction."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    result = Evaluation()
+    flag_t = RelapseFlag._meta.db_table
+    rules = list(RelapseRule.objects.filter(is_active=True))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {FIRING}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {FIRING} (household_id BIGINT NOT NULL,"
+            " rule_id BIGINT NOT NULL, basis VARCHAR(24) NOT NULL, year INTEGER,"
+            " value NUMERIC(14, 3), reference NUMERIC(14, 3), lim NUMERIC(14, 3),"
+            " event_id BIGINT)"
+        )
+        for rule in rules:
+            statement = _firing_sql(rule, today=today, household_ids=household_ids)
+            if statement is not None:
+                cursor.execute(*statement)
+                result.firing += max(cursor.rowcount, 0)
+        cursor.execute(f"CREATE INDEX {FIRING}_key ON {FIRING} (household_id, rule_id)")
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {FIRING}")
+
+        scope, ids = _ids_clause(f"{flag_t}.household_id", household_ids)
+
+        # 2. Flags whose need was resolved or confirmed by the resident.
+        resolved = RelapseFlag.objects.filter(
+            status=FlagStatus.OPEN,
+            need__status__in=[NeedStatus.RESOLVED, NeedStatus.CONFIRMED],
+        )
+        if household_ids is not None:
+            resolved = resolved.filter(household_id__in=list(household_ids))
+        result.cleared_resolved = resolved.update(
+            status=FlagStatus.CLEARED,
+            cleared_at=now,
+            clear_reason=ClearReason.RESOLVED,
+            evaluated_at=now,
+        )
+
+        # 3. Open flags still firing: the latest figures.
+        cursor.execute(
+            f"UPDATE {flag_t} SET basis = f.basis, year = f.year, value = f.value,"
+            " reference = f.reference, rule_limit = f.lim, event_id = f.event_id,"
+            f" evaluated_at = %s FROM {FIRING} f WHERE {flag_t}.household_id = f.household_id"
+            f" AND {flag_t}.rule_id = f.rule_id AND {flag_t}.status = 'open'" + scope,
+            [stamp, *ids],
+        )
+        result.refreshed = max(cursor.rowcount, 0)
+
+        # 4. Figure flags that no longer meet their (active) rule.
+        figure_rules = [r.pk for r in rules if r.kind in FIGURE_RULES]
+        if figure_rules:
+            marks = ", ".join(["%s"] * len(figure_rules))
+            cursor.execute(
+                f"UPDATE {flag_t} SET status = 'cleared', cleared_at = %s,"
+                f" clear_reason = 'no_longer_applies', evaluated_at = %s"
+                f" WHERE {flag_t}.status = 'open' AND {flag_t}.rule_id IN ({marks})"
+                f" AND NOT EXISTS (SELECT 1 FROM {FIRING} f WHERE f.household_id = {flag_t}.household_id"
+                f" AND f.rule_id = {flag_t}.rule_id)" + scope,
+                [stamp, stamp, *figure_rules, *ids],
+            )
+            result.cleared_no_longer = max(cursor.rowcount, 0)
+
+        # 5. New flags.
+        cursor.execute(
+            f"INSERT INTO {flag_t} (household_id, rule_id, basis, status, year, value,"
+            " reference, rule_limit, event_id, raised_at, evaluated_at, clear_reason, clear_note)"
+            " SELECT f.household_id, f.rule_id, f.basis, 'open', f.year, f.value, f.reference,"
+            f" f.lim, f.event_id, %s, %s, '', '' FROM {FIRING} f WHERE NOT EXISTS ("
+            f"SELECT 1 FROM {flag_t} x WHERE x.household_id = f.household_id"
+            " AND x.rule_id = f.rule_id AND (x.status = 'open'"
+            " OR (x.basis = f.basis AND x.clear_reason = 'resolved')))",
+            [stamp, stamp],
+        )
+        result.raised = max(cursor.rowcount, 0)
+        cursor.execute(f"DROP TABLE {FIRING}")
+    return result
+
+
+# --- needs for new flags -------------------------------------------------------------------
+
+
+def relapse_open_needs(*, household_ids=None, batch: int = 500) -> int:
+    """Open a need for each open flag that has none, followed by the household's paired
+    worker (the need is opened in their name, through casework). A household with no
+    paired worker keeps its flag without a need; the supervisor's page counts those.
+    Returns the number of needs opened."""
+    from doorstep.casework.services import need_open
+
+    opened = 0
+    last_id = 0
+    while True:
+        flags = RelapseFlag.objects.filter(
+            status=FlagStatus.OPEN, need__isnull=True, pk__gt=last_id
+        ).select_related("rule", "event")
+        if household_ids is not None:
+            flags = flags.filter(household_id__in=list(household_ids))
+        chunk = list(flags.order_by("pk")[:batch])
+        if not chunk:
+            return opened
+        last_id = chunk[-1].pk
+        household_of = Household.objects.in_bulk([f.household_id for f in chunk])
+        workers = {
+            p.household_id: p.worker
+            for p in Pairing.objects.active()
+            .filter(household_id__in=household_of)
+            .select_related("worker")
+        }
+        for flag in chunk:
+            worker = workers.get(flag.household_id)
+            if worker is None:
+                continue
+            with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+                try:
+                    need = need_open(
+                        actor=worker,
+                        household=household_of[flag.household_id],
+                        category=NEED_CATEGORY[flag.rule.kind],
+                        urgency=Urgency.HIGH,
+                        title=_("Relapse watch: %(rule)s") % {"rule": flag.rule.get_kind_display()},
+                        description=flag_explanation(flag),
+                        channel=CHANNEL,
+                    )
+                except PermissionDenied:  # an inactive worker: the supervisor sees the flag
+                    continue
+                updated = RelapseFlag.objects.filter(pk=flag.pk, need__isnull=True).update(
+                    need=need
+                )
+                if not updated:  # another run got there first: keep one need per flag
+                    transaction.set_rollback(True)
+                    continue
+            opened += 1
+
+
+def relapse_watch_run(*, today: dt.date | None = None) -> dict:
+    """The nightly run (tasks.relapse_watch_nightly)."""
+    evaluation = relapse_evaluate(today=today)
+    opened = relapse_open_needs()
+    return {**evaluation.__dict__, "needs_opened": opened}
+
+
+@transaction.atomic
+def flag_clear(*, actor, flag: RelapseFlag, note: str, channel: str) -> RelapseFlag:
+    """The family was helped and is no longer at risk: cleared as resolved. The same
+    fact (year, event) does not raise a flag again; new figures will."""
+    require_role(actor, FIELD_ROLES)
+    note = check_text(note, field="note", max_length=2000)
+    updated = RelapseFlag.objects.filter(pk=flag.pk, status=FlagStatus.OPEN).update(
+        status=FlagStatus.CLEARED,
+        cleared_at=timezone.now(),
+        clear_reason=ClearReason.RESOLVED,
+        cleared_by=actor,
+        clear_note=note,
+    )
+    if not updated:
+        raise ValidationError({"status": _("This flag is cleared already.")})
+    flag.refresh_from_db()
+    audit(
+        actor,
+        action=AuditAction.UPDATE,
+        obj=flag,
+        household_id=flag.household_id,
+        channel=channel,
+        status="cleared",
+    )
+    return flag
