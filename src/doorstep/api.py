@@ -131,6 +131,7 @@ from doorstep.insights.api import router as insights_router  # noqa: E402
 from doorstep.livelihoods.api import router as livelihoods_router  # noqa: E402
 from doorstep.pairing.api import router as pairing_router  # noqa: E402
 from doorstep.portal.api import router as portal_router  # noqa: E402
+from doorstep.privacy.api import router as privacy_router  # noqa: E402
 from doorstep.registry.api import router as registry_router  # noqa: E402
 from doorstep.registry.api_imports import exports_router, imports_router  # noqa: E402
 
@@ -146,3 +147,4 @@ api.add_router("/v1/livelihoods", livelihoods_router, tags=["livelihoods"])
 api.add_router("/v1/pairing", pairing_router, tags=["pairing"])
 api.add_router("/v1/insights", insights_router, tags=["insights"])
 api.add_router("/v1/portal", portal_router, tags=["portal"])
+api.add_router("/v1/privacy", privacy_router, tags=["privacy"])

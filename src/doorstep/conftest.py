@@ -128,6 +128,29 @@ def household_b(areas):
     )
 
 
+RESIDENT_A_PHONE = "13912345678"
+
+
+@pytest.fixture
+def resident_a(household_a):
+    """The resident persona: household_a's head, who signs in to the portal with this
+    phone (portal/tests use it; a resident has no staff account)."""
+    head = household_a.residents.get(relationship="head")
+    head.phone = RESIDENT_A_PHONE
+    head.save(update_fields=["phone"])
+    return head
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_log_allows_test_flush():
+    # The audit log refuses DELETE/TRUNCATE (privacy migration 0003); only the flush
+    # that empties the database after a transactional test may pass.
+    from doorstep.privacy.testing import allow_test_flush
+
+    with allow_test_flush():
+        yield
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     import shutil

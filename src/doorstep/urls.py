@@ -16,6 +16,7 @@ urlpatterns = [
     path("pairing/", include("doorstep.pairing.urls")),
     path("insights/", include("doorstep.insights.urls")),
     path("resident/", include("doorstep.portal.urls")),
+    path("privacy/", include("doorstep.privacy.urls")),
     path("admin/", admin.site.urls),
     path("", include("doorstep.registry.urls")),
 ]

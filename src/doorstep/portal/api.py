@@ -1,5 +1,370 @@
-"""/api/v1/portal."""
+"""/api/v1/portal: the resident portal for apps. Sign in with POST /codes (a code by
+SMS) then POST /sessions (phone + code) for a bearer token; every other operation
+takes that token and answers for the resident's own household only (404 otherwise).
+Staff tokens and sessions are not accepted here, and portal tokens nowhere else."""
 
-from ninja import Router
+from __future__ import annotations
 
-router = Router()
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Router, Schema
+from ninja.security import HttpBearer
+
+from doorstep.core.schemas import MAX_ID, ErrorOut, Text, error_responses
+from doorstep.portal import auth, selectors, services
+from doorstep.privacy.selectors import consent_state, open_correction_requests
+
+
+class PortalAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        resident = auth.session_resident(token)
+        if resident is not None:
+            request.portal_token = token
+        return resident
+
+
+router = Router(auth=PortalAuth())
+NeedId = Annotated[int, Path(ge=1, le=MAX_ID, description="Need id.")]
+THROTTLED = {429: ErrorOut}
+
+
+def _channel(name: str) -> str:
+    return f"api:v1:portal:{name}"
+
+
+# --- sign-in ------------------------------------------------------------------------
+
+
+class CodeRequestIn(Schema):
+    phone: Text = Field(max_length=20, description="The resident's 11-digit mobile number.")
+
+
+class DetailOut(Schema):
+    detail: str
+
+
+class SessionIn(Schema):
+    phone: Text = Field(max_length=20)
+    code: Text = Field(max_length=6, description="The 6-digit code from the SMS.")
+
+
+class SessionOut(Schema):
+    token: str = Field(description="Bearer token for the other portal operations. Shown once.")
+    expires_at: dt.datetime
+
+
+def _throttled(exc: auth.Throttled):
+    return 429, {"detail": exc.message, "errors": [{"field": "phone", "message": exc.message}]}
+
+
+@router.post(
+    "/codes",
+    auth=None,
+    response={202: DetailOut, **error_responses(), **THROTTLED},
+    summary="Send a sign-in code by SMS",
+    description="The answer is the same whether or not the number is in the registry. "
+    "At most one code a minute and five an hour per number (429).",
+)
+def codes_create(request, payload: CodeRequestIn):
+    try:
+        auth.code_request(phone=payload.phone)
+    except auth.Throttled as exc:
+        return _throttled(exc)
+    return 202, {"detail": _("If this number is in our records, a code is on its way.")}
+
+
+@router.post(
+    "/sessions",
+    auth=None,
+    response={201: SessionOut, **error_responses()},
+    summary="Sign in with the code",
+    description="A code is valid for 5 minutes, once, and allows 5 wrong tries.",
+)
+def sessions_create(request, payload: SessionIn):
+    resident = auth.code_verify(phone=payload.phone, code=payload.code)
+    token, session = auth.session_start(resident=resident)
+    return 201, {"token": token, "expires_at": session.expires_at}
+
+
+@router.delete(
+    "/sessions/current",
+    response={204: None, **error_responses()},
+    summary="Sign out (the token stops working)",
+)
+def sessions_delete(request):
+    auth.session_end(request.portal_token)
+    return HttpResponse(status=204)
+
+
+# --- the household's record -----------------------------------------------------------
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    relationship: str
+    sex: str
+    birth_date: dt.date | None
+    phone: str
+    id_number_last4: str
+
+    @staticmethod
+    def resolve_id_number_last4(obj) -> str:
+        return (obj.id_number or "")[-4:]
+
+
+class HouseholdOut(Schema):
+    id: int
+    household_no: str
+    area: str
+    address: str
+    phone: str
+    languages: str
+    annual_income: str | None
+    vulnerabilities: list[str]
+    members: list[MemberOut]
+    paired_worker: str
+    paired_worker_phone: str
+
+
+@router.get(
+    "/household",
+    response={200: HouseholdOut, **error_responses()},
+    summary="The resident's household record",
+)
+def household_get(request):
+    resident = request.auth
+    household = selectors.own_household(resident, channel=_channel("household"))
+    worker = selectors.paired_worker(resident)
+    return {
+        "id": household.pk,
+        "household_no": household.household_no,
+        "area": household.area.name,
+        "address": household.address,
+        "phone": household.phone,
+        "languages": household.languages,
+        "annual_income": (
+            str(household.annual_income) if household.annual_income is not None else None
+        ),
+        "vulnerabilities": [v.category for v in household.vulnerabilities.all()],
+        "members": list(household.residents.all()),
+        "paired_worker": f"{worker.last_name}{worker.first_name}".strip() if worker else "",
+        "paired_worker_phone": worker.phone if worker else "",
+    }
+
+
+class NeedEventOut(Schema):
+    kind: str
+    at: dt.datetime
+    to_status: str
+
+
+class NeedOut(Schema):
+    id: int
+    category: str
+    title: str
+    description: str
+    status: str
+    opened_at: dt.datetime
+    timeline: list[NeedEventOut]
+    rated: bool
+
+    @staticmethod
+    def resolve_timeline(obj) -> list:
+        return list(obj.events.all())
+
+    @staticmethod
+    def resolve_rated(obj) -> bool:
+        return any(f.cycle == obj.cycle for f in obj.feedback.all())
+
+
+class NeedListOut(Schema):
+    items: list[NeedOut]
+
+
+@router.get(
+    "/needs",
+    response={200: NeedListOut, **error_responses()},
+    summary="The household's needs and where each stands",
+)
+def needs_list(request):
+    resident = request.auth
+    selectors.own_household(resident, channel=_channel("needs"))
+    return {"items": list(selectors.own_needs(resident)[:100])}
+
+
+@router.get(
+    "/needs/{need_id}",
+    response={200: NeedOut, **error_responses(404)},
+    summary="One need with its timeline",
+)
+def needs_get(request, need_id: NeedId):
+    return selectors.own_need(request.auth, need_id, channel=_channel("need"))
+
+
+class NeedIn(Schema):
+    category: str = Field(description="casework need category, e.g. housing")
+    title: Text = Field(max_length=200)
+    description: Text = Field("", max_length=4000)
+
+
+@router.post(
+    "/needs",
+    response={201: NeedOut, **error_responses()},
+    summary="Ask for help: a new need for the household's worker",
+)
+def needs_create(request, payload: NeedIn):
+    resident = request.auth
+    need = services.resident_need_submit(
+        resident=resident, channel=_channel("needs_create"), **payload.dict()
+    )
+    return 201, selectors.own_need(resident, need.pk, channel=_channel("needs_create"))
+
+
+class FeedbackIn(Schema):
+    satisfaction: int = Field(ge=1, le=5)
+    comment: Text = Field("", max_length=2000)
+
+
+class FeedbackOut(Schema):
+    need: int = Field(alias="need_id")
+    satisfaction: int
+    comment: str
+
+
+@router.post(
+    "/needs/{need_id}/feedback",
+    response={201: FeedbackOut, **error_responses(404)},
+    summary="Rate the help received on a resolved need (once per cycle)",
+)
+def feedback_create(request, need_id: NeedId, payload: FeedbackIn):
+    resident = request.auth
+    need = selectors.own_need(resident, need_id, channel=_channel("feedback"))
+    feedback = services.resident_feedback_give(
+        resident=resident, need=need, channel=_channel("feedback"), **payload.dict()
+    )
+    return 201, feedback
+
+
+class ContactOut(Schema):
+    occurred_at: dt.datetime
+    kind: str
+    worker: str
+
+    @staticmethod
+    def resolve_worker(obj) -> str:
+        return f"{obj.worker.last_name}{obj.worker.first_name}".strip() if obj.worker else ""
+
+
+class ContactListOut(Schema):
+    items: list[ContactOut]
+
+
+@router.get(
+    "/contacts",
+    response={200: ContactListOut, **error_responses()},
+    summary="Visits and calls to the household, newest first",
+)
+def contacts_list(request):
+    resident = request.auth
+    selectors.own_household(resident, channel=_channel("contacts"))
+    return {"items": selectors.own_contacts(resident)}
+
+
+class OpeningOut(Schema):
+    at: dt.datetime
+    who: str
+    role: str
+    action: str
+    channel: str
+
+
+class OpeningListOut(Schema):
+    items: list[OpeningOut]
+
+
+@router.get(
+    "/record-openings",
+    response={200: OpeningListOut, **error_responses()},
+    summary="Who opened or changed the household's record, and when",
+    description="Workers and team leaders by name, other staff by role.",
+)
+def openings_list(request):
+    return {"items": selectors.record_openings(request.auth)}
+
+
+class ConsentOut(Schema):
+    purpose: str
+    given: bool
+    since: dt.datetime | None
+
+
+class ConsentListOut(Schema):
+    items: list[ConsentOut]
+
+
+class ConsentIn(Schema):
+    purpose: Literal["contacts", "data_use"]
+    given: bool
+
+
+def _consents(resident) -> dict:
+    return {"items": consent_state(resident.household_id)}
+
+
+@router.get("/consent", response={200: ConsentListOut, **error_responses()}, summary="Your consent")
+def consent_get(request):
+    return _consents(request.auth)
+
+
+@router.put(
+    "/consent",
+    response={200: ConsentListOut, **error_responses()},
+    summary="Give or withdraw consent",
+    description="Withdrawing consent to `contacts` stops scheduled visits and calls.",
+)
+def consent_put(request, payload: ConsentIn):
+    resident = request.auth
+    services.resident_consent_set(
+        resident=resident, purpose=payload.purpose, given=payload.given, channel=_channel("consent")
+    )
+    return _consents(resident)
+
+
+class CorrectionIn(Schema):
+    message: Text = Field(max_length=2000)
+
+
+class CorrectionOut(Schema):
+    id: int
+    message: str
+    status: str
+    created_at: dt.datetime
+    answer: str
+
+
+class CorrectionListOut(Schema):
+    items: list[CorrectionOut]
+
+
+@router.post(
+    "/corrections",
+    response={201: CorrectionOut, **error_responses()},
+    summary="Ask for a correction of the record",
+)
+def corrections_create(request, payload: CorrectionIn):
+    return 201, services.resident_correction_ask(
+        resident=request.auth, message=payload.message, channel=_channel("corrections")
+    )
+
+
+@router.get(
+    "/corrections",
+    response={200: CorrectionListOut, **error_responses()},
+    summary="Your correction requests still open",
+)
+def corrections_list(request):
+    return {"items": list(open_correction_requests(request.auth.household_id))}

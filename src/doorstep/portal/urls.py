@@ -1,7 +1,18 @@
-"""portal: pages."""
+"""portal: the resident's pages at /resident/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from doorstep.portal import views
 
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-in/code/", views.code, name="code"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("needs/new/", views.need_create, name="need_create"),
+    path("needs/<int:need_id>/", views.need_detail, name="need"),
+    path("correction/", views.correction, name="correction"),
+    path("consent/", views.consent, name="consent"),
+]

@@ -54,6 +54,11 @@ def households_under(area, *, via: str = "") -> models.Q:
     return models.Q(**{f"{via}area_path__gte": low, f"{via}area_path__lt": high})
 
 
+class ProgrammeStatus(models.TextChoices):
+    IN_PROGRAMME = "active", _("In the programme")
+    LEFT = "left", _("Left the programme")
+
+
 class HouseholdQuerySet(models.QuerySet):
     def within(self, area) -> HouseholdQuerySet:
         return self.filter(households_under(area))
@@ -89,6 +94,20 @@ class Household(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    # Retention (privacy.retention): a household that has left the programme is
+    # anonymised DOORSTEP_RETENTION_DAYS after `left_on`. db_default, so that the bulk
+    # writers (COPY with an explicit column list) need not know these columns.
+    programme_status = models.CharField(
+        _("programme status"),
+        max_length=8,
+        choices=ProgrammeStatus.choices,
+        default=ProgrammeStatus.IN_PROGRAMME,
+        db_default=ProgrammeStatus.IN_PROGRAMME,
+    )
+    left_on = models.DateField(_("left the programme on"), null=True, blank=True)
+    # Set once by the retention task: names, phones, ID numbers, address, free text
+    # cleared; the row stays so that counts by area and category stay true.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped on every edit: a form or API call carrying an older version is refused
@@ -115,11 +134,23 @@ class Household(models.Model):
             models.Index(
                 fields=["phone"], name="household_phone_prefix", opclasses=["varchar_pattern_ops"]
             ),
+            # The retention task's work list: households that left and are not yet
+            # anonymised (a small partial index, whatever the registry's size).
+            models.Index(
+                fields=["left_on"],
+                condition=models.Q(programme_status="left", anonymised_at__isnull=True),
+                name="household_left_to_anonymise",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(annual_income__isnull=True) | models.Q(annual_income__gte=0),
                 name="household_income_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(programme_status="active", left_on__isnull=True)
+                | models.Q(programme_status="left", left_on__isnull=False),
+                name="household_left_on_with_status",
             ),
         ]
 

@@ -3,6 +3,7 @@ so a rule is written once. Each write is atomic and audited in the same transact
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.areas.models import HOUSEHOLD_LEVELS, Area
@@ -19,6 +21,7 @@ from doorstep.privacy.services import audit_record
 from doorstep.registry.models import (
     Household,
     HouseholdVulnerability,
+    ProgrammeStatus,
     Relationship,
     Resident,
     Vulnerability,
@@ -300,3 +303,48 @@ def resident_delete(*, actor, resident: Resident, channel: str) -> None:
         household_id=household_id,
         channel=channel,
     )
+
+
+@transaction.atomic
+def household_programme_set(
+    *,
+    actor,
+    household: Household,
+    status: str,
+    left_on: dt.date | None = None,
+    channel: str,
+) -> Household:
+    """Record that a household left the programme (on `left_on`) or is back in it.
+
+    Retention counts from `left_on`: privacy.retention anonymises the household once
+    DOORSTEP_RETENTION_DAYS have passed and its cases are closed. An anonymised
+    household cannot come back (there is nothing left to come back to).
+    """
+    if status not in ProgrammeStatus.values:
+        raise ValidationError({"programme_status": _("Choose a programme status from the list.")})
+    if household.anonymised_at is not None:
+        raise ValidationError(
+            {"programme_status": _("This household's record has been anonymised.")}
+        )
+    if status == ProgrammeStatus.LEFT:
+        if left_on is None:
+            raise ValidationError({"left_on": _("Say on which day the household left.")})
+        if left_on > timezone.localdate():
+            raise ValidationError(
+                {"left_on": _("The day the household left cannot be in the future.")}
+            )
+    else:
+        left_on = None
+    Household.objects.filter(pk=household.pk).update(
+        programme_status=status, left_on=left_on, version=F("version") + 1
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="household",
+        object_id=household.pk,
+        household_id=household.pk,
+        channel=channel,
+        detail={"fields": ["programme_status", "left_on"]},
+    )
+    return Household.objects.select_related("area").get(pk=household.pk)

@@ -11,7 +11,10 @@ contacts. The rule:
   (it never lengthens them: a round exists to look in more often);
 - the household is due `interval` days after its last contact, or after the date its
   schedule started (pairing) if nobody has been yet, and during a round no earlier
-  than `interval` days after the round began.
+  than `interval` days after the round began;
+- a household that withdrew its consent to visits and calls (privacy.Consent) has no
+  schedule row at all: it is never due. The worker's due list says why (a due item
+  from the portal app), and the row comes back when consent is given again.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from doorstep.casework.models import (
 )
 from doorstep.casework.services.common import POLICY_ROLES, require_role
 from doorstep.privacy.models import AuditAction
+from doorstep.privacy.selectors import contacts_withdrawn
 from doorstep.privacy.services import audit_record
 from doorstep.registry.models import Household, HouseholdVulnerability
 
@@ -62,9 +66,7 @@ class IntervalResolver:
         ancestor_ids = {pk for area in areas for pk in area.ancestor_ids}
         self.policies = {p.area_id: p for p in VisitPolicy.objects.filter(area_id__in=ancestor_ids)}
         self.rounds: dict[int, list[WelfareRound]] = {}
-        for r in WelfareRound.objects.filter(
-            area_id__in=ancestor_ids, starts_on__lte=on, ends_on__gte=on
-        ):
+        for r in WelfareRound.objects.overriding(on=on).filter(area_id__in=ancestor_ids):
             self.rounds.setdefault(r.area_id, []).append(r)
 
     def interval(self, area: Area, *, vulnerable: bool) -> Interval:
@@ -106,6 +108,10 @@ def schedule_refresh(
     rewrites only what moved). Returns the number of rows written.
     """
     ids = sorted(set(household_ids))
+    withdrawn = contacts_withdrawn(ids)
+    if withdrawn:
+        ContactSchedule.objects.filter(household_id__in=withdrawn).delete()
+        ids = [pk for pk in ids if pk not in withdrawn]
     if not ids:
         return 0
     today = today or timezone.localdate()
@@ -209,14 +215,19 @@ def schedules_recompute_all(*, today: dt.date | None = None, batch_size: int = 5
         last_pk = ids[-1]
 
 
-def schedule_record_contact(*, household: Household, occurred_at: dt.datetime) -> ContactSchedule:
+def schedule_record_contact(
+    *, household: Household, occurred_at: dt.datetime
+) -> ContactSchedule | None:
     """Move the household's due date after a contact. Runs in contact_log's transaction.
 
     The schedule row is locked first, so two contacts logged at the same moment are
     applied one after the other and the later contact wins whichever commits last.
+    None when the household withdrew consent to contacts (it has no schedule).
     """
     schedule = ContactSchedule.objects.select_for_update().filter(pk=household.pk).first()
     if schedule is None:
+        if contacts_withdrawn([household.pk]):
+            return None
         schedule_refresh(household_ids=[household.pk])
         schedule = ContactSchedule.objects.select_for_update().get(pk=household.pk)
     if schedule.last_contact_at is not None and schedule.last_contact_at >= occurred_at:
