@@ -684,3 +684,9 @@ def visit_policies_set(
         return 200, _dump(VisitPolicyOut, selectors.PolicyRow.of(policy, area=area))
 
     return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+
+
+# Welfare-check rounds and checks: /api/v1/casework/welfare (casework/api_welfare.py).
+from doorstep.casework.api_welfare import router as welfare_router  # noqa: E402
+
+router.add_router("/welfare", welfare_router)

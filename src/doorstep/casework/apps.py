@@ -11,12 +11,15 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         # Periodic work, enqueued by `manage.py run_periodic` and run by `db_worker`.
-        from doorstep.casework import scope, tasks
+        from doorstep.casework import scope, selectors_welfare, tasks
+        from doorstep.casework.due_items import register_due_items
         from doorstep.core import periodic
         from doorstep.registry.selectors import register_scope_extension
 
         # Households paired with a worker outside their area (see casework/scope.py).
         register_scope_extension(scope.paired_households)
+        # Welfare checks, pinned at the top of the worker's due list.
+        register_due_items(selectors_welfare.welfare_due_items)
 
         periodic.register(
             "casework.escalate_breached_needs",

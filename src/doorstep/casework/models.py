@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # --- units and twinning --------------------------------------------------------------
@@ -213,34 +214,187 @@ class VisitPolicy(models.Model):
         return f"{self.area_id}: {self.interval_days}/{self.vulnerable_interval_days}"
 
 
+class WelfareRoundStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class WelfareRoundQuerySet(models.QuerySet):
+    def overriding(self, *, on) -> WelfareRoundQuerySet:
+        """Rounds that set the contact interval on `on` (casework.services.schedule):
+        running, not closed, and with an interval (a round of check items alone sets
+        none)."""
+        return self.filter(
+            starts_on__lte=on,
+            ends_on__gte=on,
+            status=WelfareRoundStatus.OPEN,
+            interval_days__isnull=False,
+        )
+
+
 class WelfareRound(models.Model):
-    """A welfare-check round (an epidemic, a cold spell): while it runs, every household
-    of the area is due at its interval, overriding both policy intervals."""
+    """A welfare-check round (an epidemic, a cold spell) over an area.
+
+    Two effects, either or both: with `interval_days`, every household of the area is
+    due at that interval while the round runs, overriding both policy intervals
+    (services.schedule); with check items (WelfareCheck, one per resident selected by
+    `criteria`), each selected resident is checked against `checklist` by `ends_on`,
+    the deadline (services.welfare).
+    """
 
     area = models.ForeignKey(
         "areas.Area", verbose_name=_("area"), on_delete=models.CASCADE, related_name="+"
     )
     name = models.CharField(_("name"), max_length=120)
-    interval_days = models.PositiveSmallIntegerField(_("every household, every (days)"))
+    interval_days = models.PositiveSmallIntegerField(
+        _("every household, every (days)"), null=True, blank=True
+    )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Who is checked, as services.welfare.RoundCriteria saved it: vulnerability
+    # categories, age bounds, heads only. A fixed set of criteria, nothing else.
+    criteria = models.JSONField(_("who is checked"), default=dict, blank=True)
+    # [{"key": "heating"}, {"key": "q6", "label": "..."}]: standard questions by key
+    # (translated when shown), the round's own questions with their text.
+    checklist = models.JSONField(_("check-list"), default=list, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=WelfareRoundStatus.choices,
+        default=WelfareRoundStatus.OPEN,
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Check items created with the round (they are never added later).
+    check_count = models.PositiveIntegerField(default=0)
+
+    objects = WelfareRoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("welfare-check round")
         verbose_name_plural = _("welfare-check rounds")
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")) & Q(interval_days__gte=1),
+                condition=Q(ends_on__gte=F("starts_on"))
+                & (Q(interval_days__isnull=True) | Q(interval_days__gte=1)),
                 name="welfare_round_dates_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True)
+                | Q(status="closed", closed_at__isnull=False),
+                name="welfare_round_closed_has_time",
             ),
         ]
         indexes = [models.Index(fields=["area", "ends_on"], name="welfare_round_area")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == WelfareRoundStatus.OPEN
+
+
+class WelfareCheckStatus(models.TextChoices):
+    PENDING = "pending", _("Not yet tried")
+    NOT_REACHED = "not_reached", _("Not reached after a try")
+    DONE = "done", _("Done")
+
+
+class WelfareAssignment(models.TextChoices):
+    PAIRED = "paired", _("Paired worker")
+    NEAREST = "nearest", _("Nearest available worker")
+    REASSIGNED = "reassigned", _("Reassigned")
+    NONE = "none", _("No worker available")
+
+
+class WelfareCheck(models.Model):
+    """One resident to check in one round, and the check's outcome.
+
+    Created set-based with the round (services.welfare: INSERT ... SELECT), so every
+    column is written explicitly there; `household` and `area` are the resident's
+    household and its area at creation, so that coverage per area is one GROUP BY on
+    (round, area, status) without visiting households.
+    """
+
+    round = models.ForeignKey(
+        WelfareRound, on_delete=models.CASCADE, related_name="checks", db_index=False
+    )
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("resident"), on_delete=models.CASCADE, related_name="+"
+    )
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    area = models.ForeignKey(
+        "areas.Area", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("worker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    assigned_as = models.CharField(max_length=10, choices=WelfareAssignment.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=WelfareCheckStatus.choices,
+        default=WelfareCheckStatus.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # {"heating": false, "q6": true}: one yes/no per question of the round's check-list.
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    need = models.ForeignKey(
+        "Need", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("welfare check")
+        verbose_name_plural = _("welfare checks")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "resident"], name="welfare_check_once"),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(checked_at__isnull=False),
+                name="welfare_check_done_has_time",
+            ),
+        ]
+        indexes = [
+            # Coverage per area: an index-only GROUP BY.
+            models.Index(fields=["round", "area", "status"], name="welfare_check_coverage"),
+            # A worker's open checks (the due list), across rounds.
+            models.Index(fields=["worker", "status"], name="welfare_check_worker"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.resident_id} {self.status}"
 
 
 class ScheduleBasis(models.TextChoices):

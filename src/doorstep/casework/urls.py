@@ -6,6 +6,7 @@ from doorstep.casework import (
     views_policy,
     views_team,
     views_units,
+    views_welfare,
 )
 
 app_name = "casework"
@@ -56,6 +57,26 @@ urlpatterns = [
         views_notifications.notification_read,
         name="notification_read",
     ),
+    path("welfare/", views_welfare.welfare_rounds, name="welfare_rounds"),
+    path("welfare/new/", views_welfare.welfare_round_new, name="welfare_round_new"),
+    path("welfare/<int:round_id>/", views_welfare.welfare_round, name="welfare_round"),
+    path(
+        "welfare/<int:round_id>/coverage/",
+        views_welfare.welfare_round_coverage,
+        name="welfare_round_coverage",
+    ),
+    path("welfare/<int:round_id>/map/", views_welfare.welfare_round_map, name="welfare_round_map"),
+    path(
+        "welfare/<int:round_id>/close/",
+        views_welfare.welfare_round_close,
+        name="welfare_round_close",
+    ),
+    path(
+        "welfare/<int:round_id>/reassign/",
+        views_welfare.welfare_round_reassign,
+        name="welfare_round_reassign",
+    ),
+    path("welfare/checks/<int:check_id>/", views_welfare.welfare_check, name="welfare_check"),
     path(
         "notifications/read/",
         views_notifications.notifications_read_all,
