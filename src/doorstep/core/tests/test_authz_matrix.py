@@ -1,0 +1,427 @@
+"""The authorization matrix: every page and API operation, generated from the URL
+configuration (Django's resolver and the ninja API's schema), against every persona.
+
+Each route must be classified in ROUTES below; a route that is not fails
+`test_every_route_is_classified`, so a new endpoint cannot be forgotten. Kinds:
+
+- public:   reachable without signing in (sign-in pages, API docs, Open311);
+- staff:    any signed-in staff account; anonymous callers are turned away; shows
+            no household or resident, or only the caller's own things;
+- personal: shows personal data; GET is tried by every persona against a world in
+            which household A (village A) has a need, a pairing and a referral.
+            Personas in `allow` get 200; the others get 401/403/404 or a redirect to
+            sign in, or, for lists, a 200 that holds nothing of household A;
+- write:    a write (POST/PUT/PATCH/DELETE, or a page that only takes POST);
+            anonymous callers are turned away; the scope of writes is tested by
+            each app's own tests;
+- resident: the resident portal; staff and anonymous callers see nothing of a
+            household there;
+- admin:    Django's admin site, for staff accounts only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from doorstep.api import api
+from doorstep.core.tests.api_clients import ApiClient
+
+PERSONAS = [
+    "anonymous",
+    "worker_a",
+    "worker_b",
+    "team_leader",
+    "supervisor",
+    "analyst",
+    "responder",
+    "administrator",
+]
+# Household A is in village A: its worker, the team leader of its township, the
+# county's supervisor and the region's administrator see it.
+SCOPE_A = frozenset({"worker_a", "team_leader", "supervisor", "administrator"})
+NOBODY = frozenset()
+STAFF = frozenset(PERSONAS) - {"anonymous"}
+LEADERS = frozenset({"team_leader", "supervisor", "administrator"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    allow: frozenset = field(default=NOBODY)
+    why: str = ""
+    query: str = ""  # e.g. "area={area_id}", filled like the path
+
+
+def public(why: str) -> Rule:
+    return Rule("public", why=why)
+
+
+def staff(why: str) -> Rule:
+    return Rule("staff", why=why)
+
+
+def personal(allow: frozenset = SCOPE_A, why: str = "", query: str = "") -> Rule:
+    return Rule("personal", allow=allow, why=why, query=query)
+
+
+def write(why: str = "") -> Rule:
+    return Rule("write", why=why)
+
+
+def resident(why: str = "") -> Rule:
+    return Rule("resident", why=why)
+
+
+# Pages: the route as Django prints it. API: "METHOD /api/path/{param}".
+ROUTES: dict[str, Rule] = {
+    # --- framework and sign-in ----------------------------------------------------
+    "i18n/setlang/": public("language switch"),
+    "accounts/login/": public("sign-in"),
+    "accounts/logout/": write("sign-out"),
+    "accounts/two-factor/": staff("second sign-in step, own account"),
+    "accounts/two-factor/enrol/": staff("authenticator set-up, own account"),
+    "api/openapi.json": public("the schema"),
+    "api/docs": public("the schema, rendered"),
+    "api/": public("ninja's root, 404"),
+    "^static/(?P<path>.*)$": public("static files (DEBUG only)"),
+    # --- registry -------------------------------------------------------------------
+    "": staff("home: counts of the caller's scope"),
+    "households/": personal(why="list, scoped"),
+    "households/new/": staff("empty form"),
+    "households/<int:household_id>/": personal(),
+    "households/<int:household_id>/edit/": personal(),
+    "households/<int:household_id>/residents/new/": personal(),
+    "households/<int:household_id>/residents/<int:resident_id>/edit/": personal(),
+    "households/<int:household_id>/residents/<int:resident_id>/remove/": write(),
+    "households/export/": personal(why="file of the caller's scope"),
+    "imports/": staff("upload form; roles that import"),
+    "imports/<int:job_id>/": staff("the uploader's own job"),
+    "imports/<int:job_id>/progress/": staff("the uploader's own job"),
+    "imports/<int:job_id>/run/": write(),
+    "areas/children/": staff("area tree, not personal"),
+    # --- casework pages ---------------------------------------------------------------
+    "casework/": personal(STAFF, "the caller's own due list"),
+    "casework/households/<int:household_id>/visit/": personal(
+        SCOPE_A, "contact form names the household"
+    ),
+    "casework/households/<int:household_id>/needs/new/": personal(SCOPE_A),
+    "casework/households/<int:household_id>/pairing/": personal(LEADERS, "for leaders"),
+    "casework/needs/<int:need_id>/": personal(SCOPE_A),
+    "casework/needs/<int:need_id>/transition/": write(),
+    "casework/needs/<int:need_id>/refer/": write(),
+    "casework/needs/<int:need_id>/feedback/": write(),
+    "casework/needs/<int:need_id>/assistance/": write(),
+    "casework/assistance/<int:assistance_id>/status/": write(),
+    "casework/referrals/": personal(STAFF, "referrals of the caller's unit or scope"),
+    "casework/referrals/<int:referral_id>/answer/": write(),
+    "casework/pairings/": personal(LEADERS, "scoped list, for leaders"),
+    "casework/pairings/assign/": write(),
+    "casework/pairings/<int:pairing_id>/end/": write(),
+    "casework/overdue/": personal(LEADERS, "scoped list, for leaders"),
+    "casework/policies/": staff("visit policies of areas"),
+    "casework/units/": staff("units, not households"),
+    "casework/units/<int:unit_id>/": staff("a unit, its staff"),
+    "casework/units/<int:unit_id>/twinnings/": write(),
+    "casework/units/<int:unit_id>/twinnings/<int:twinning_id>/end/": write(),
+    "casework/units/<int:unit_id>/members/": write(),
+    "casework/units/<int:unit_id>/members/<int:member_id>/remove/": write(),
+    "casework/notifications/": staff("the caller's own notifications"),
+    "casework/notifications/count/": staff("the caller's own count"),
+    "casework/notifications/<int:notification_id>/read/": write(),
+    "casework/notifications/read/": write(),
+    # --- hotline pages ---------------------------------------------------------------
+    "hotline/": staff("duty board; calls are tested in hotline/tests"),
+    "hotline/board/rows/": staff("duty board rows"),
+    "hotline/on-duty/": staff("who is on duty"),
+    "hotline/calls/new/": staff("intake form"),
+    "hotline/callers/": staff("caller lookup by phone; duty only (hotline tests)"),
+    "hotline/calls/<int:call_id>/": staff("a call; duty scope (hotline tests)"),
+    "hotline/calls/<int:call_id>/act/": write(),
+    "hotline/dispatches/<int:dispatch_id>/step/": write(),
+    "hotline/responder/": staff("the responder's own dispatches"),
+    "hotline/roster/": staff("duty roster"),
+    "hotline/roster/holidays/": staff("holiday roster"),
+    "hotline/hazards/": staff("hazard reports"),
+    "hotline/hazards/<int:hazard_id>/photo/": staff("a hazard photo"),
+    "hotline/hazards/<int:hazard_id>/act/": write(),
+    # --- Open311 (public by its specification; never returns personal fields) ---------
+    "open311/v2/^services\\.(?P<fmt>[a-z]+)$": public("Open311 service list"),
+    "open311/v2/^services/(?P<code>[^/.]+)\\.(?P<fmt>[a-z]+)$": public("Open311 definition"),
+    "open311/v2/^requests\\.(?P<fmt>[a-z]+)$": public("Open311 requests, no personal fields"),
+    "open311/v2/^requests/(?P<request_id>[^/.]+)\\.(?P<fmt>[a-z]+)$": public("Open311 request"),
+    "open311/v2/^tokens/(?P<token>[^/.]+)\\.(?P<fmt>[a-z]+)$": public("Open311 token"),
+    # --- API: accounts and areas --------------------------------------------------------
+    "GET /api/v1/me": staff("the caller"),
+    "GET /api/v1/tokens": staff("the caller's tokens"),
+    "POST /api/v1/tokens": write(),
+    "DELETE /api/v1/tokens/{token_id}": write(),
+    "GET /api/v1/areas": staff("area tree"),
+    "GET /api/v1/areas/by-code/{code}": staff("area tree"),
+    "GET /api/v1/areas/{area_id}": staff("area tree"),
+    # --- API: registry ------------------------------------------------------------------
+    "GET /api/v1/households": personal(why="list, scoped"),
+    "POST /api/v1/households": write(),
+    "GET /api/v1/households/by-number/{household_no}": personal(),
+    "GET /api/v1/households/{household_id}": personal(),
+    "PATCH /api/v1/households/{household_id}": write(),
+    "POST /api/v1/households/{household_id}/residents": write(),
+    "PATCH /api/v1/households/{household_id}/residents/{resident_id}": write(),
+    "DELETE /api/v1/households/{household_id}/residents/{resident_id}": write(),
+    "POST /api/v1/imports": write(),
+    "GET /api/v1/imports/{job_id}": staff("the uploader's own job"),
+    "GET /api/v1/exports/households": personal(why="file of the caller's scope"),
+    # --- API: casework -------------------------------------------------------------------
+    "GET /api/v1/casework/units": staff("units"),
+    "GET /api/v1/casework/pairings": personal(STAFF - {"analyst", "responder"}),
+    "POST /api/v1/casework/pairings": write(),
+    "POST /api/v1/casework/pairings/bulk": write(),
+    "POST /api/v1/casework/pairings/{pairing_id}/end": write(),
+    "GET /api/v1/casework/contacts": personal(STAFF - {"analyst", "responder"}),
+    "POST /api/v1/casework/contacts": write(),
+    "GET /api/v1/casework/due": personal(STAFF, "the caller's own due list"),
+    "GET /api/v1/casework/overdue-summary": staff("counts per area"),
+    "GET /api/v1/casework/overdue-households": personal(LEADERS, query="area={area_id}"),
+    "GET /api/v1/casework/needs": personal(STAFF - {"analyst"}),
+    "POST /api/v1/casework/needs": write(),
+    "GET /api/v1/casework/needs/{need_id}": personal(),
+    "PATCH /api/v1/casework/needs/{need_id}": write(),
+    "POST /api/v1/casework/needs/{need_id}/transitions": write(),
+    "POST /api/v1/casework/needs/{need_id}/notes": write(),
+    "POST /api/v1/casework/needs/{need_id}/referrals": write(),
+    "POST /api/v1/casework/needs/{need_id}/assistance": write(),
+    "POST /api/v1/casework/assistance/{assistance_id}/status": write(),
+    "POST /api/v1/casework/needs/{need_id}/feedback": write(),
+    "GET /api/v1/casework/referrals": personal(STAFF - {"analyst"}),
+    "GET /api/v1/casework/referrals/{referral_id}": personal(),
+    "POST /api/v1/casework/referrals/{referral_id}/accept": write(),
+    "POST /api/v1/casework/referrals/{referral_id}/decline": write(),
+    "POST /api/v1/casework/referrals/{referral_id}/actions": write(),
+    "GET /api/v1/casework/notifications": staff("the caller's own notifications"),
+    "POST /api/v1/casework/notifications/{notification_id}/read": write(),
+    "GET /api/v1/casework/visit-policies": staff("policies of areas"),
+    "PUT /api/v1/casework/visit-policies/{area_id}": write(),
+    # --- API: hotline ----------------------------------------------------------------------
+    "GET /api/v1/hotline/on-duty": staff("who is on duty"),
+    "GET /api/v1/hotline/callers": staff("caller lookup; duty only (hotline tests)"),
+    "POST /api/v1/hotline/calls": write(),
+    "GET /api/v1/hotline/calls": staff("duty board (hotline tests)"),
+    "GET /api/v1/hotline/calls/{call_id}": staff("a call (hotline tests)"),
+    "POST /api/v1/hotline/calls/{call_id}/dispatch": write(),
+    "POST /api/v1/hotline/calls/{call_id}/safety-steps": write(),
+    "POST /api/v1/hotline/dispatches/{dispatch_id}/steps": write(),
+    "POST /api/v1/hotline/calls/{call_id}/callback": write(),
+    "POST /api/v1/hotline/calls/{call_id}/reopen": write(),
+    "POST /api/v1/hotline/shifts": write(),
+    "GET /api/v1/hotline/offices/{office_id}/gaps": staff("roster gaps"),
+    "POST /api/v1/hotline/shifts/{shift_id}/swaps": write(),
+    "POST /api/v1/hotline/swaps/{swap_id}/decision": write(),
+    "GET /api/v1/hotline/hazards": staff("hazard reports"),
+    "POST /api/v1/hotline/hazards": write(),
+    "GET /api/v1/hotline/hazards/{hazard_id}": staff("a hazard report"),
+    "POST /api/v1/hotline/hazards/{hazard_id}/call": write(),
+}
+
+# Django's admin: every page of it turns away accounts that are not staff.
+ADMIN_PREFIX = "admin/"
+DENIED = {401, 403, 404}
+LOGIN_PATHS = ("/accounts/login/", "/accounts/two-factor/", "/resident/sign-in/", "/admin/login/")
+
+
+# --- discovering the routes ------------------------------------------------------------
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def page_routes() -> list[str]:
+    return sorted(
+        {
+            route
+            for route in _walk(get_resolver().url_patterns)
+            if not route.startswith((ADMIN_PREFIX, "api/v1/"))
+        }
+    )
+
+
+def api_routes() -> list[str]:
+    paths = api.get_openapi_schema()["paths"]
+    return sorted(f"{method.upper()} {path}" for path, ops in paths.items() for method in ops)
+
+
+def all_routes() -> list[str]:
+    return page_routes() + api_routes()
+
+
+def test_every_route_is_classified():
+    missing = [route for route in all_routes() if route not in ROUTES]
+    assert not missing, (
+        "classify these routes in core/tests/test_authz_matrix.py ROUTES "
+        "(who may see them?):\n  " + "\n  ".join(missing)
+    )
+
+
+def test_the_table_names_no_route_that_is_gone():
+    routes = set(all_routes())
+    stale = [route for route in ROUTES if route not in routes]
+    assert not stale, "routes no longer in the URL configuration:\n  " + "\n  ".join(stale)
+
+
+def test_the_walk_finds_pages_and_api_operations():
+    assert "households/<int:household_id>/" in page_routes()
+    assert "GET /api/v1/households/{household_id}" in api_routes()
+
+
+# --- the world the matrix runs in -------------------------------------------------------
+@pytest.fixture
+def world(
+    areas, household_a, household_b, worker_a, worker_b, team_leader, supervisor, administrator
+):
+    from doorstep.casework.services.pairings import pairing_create
+    from doorstep.casework.services.referrals import referral_create
+    from doorstep.casework.tests.factories import make_unit, open_need
+
+    need = open_need(actor=worker_a, household=household_a)
+    pairing = pairing_create(
+        actor=team_leader, worker=worker_a, household=household_a, channel="test"
+    )
+    unit = make_unit(area=areas["county"], accepts_referrals=True)
+    referral = referral_create(actor=worker_a, need=need, unit=unit, channel="test")
+    head = household_a.residents.get(relationship="head")
+    values = {
+        "household_id": household_a.pk,
+        "resident_id": household_a.residents.exclude(pk=head.pk).first().pk,
+        "household_no": household_a.household_no,
+        "need_id": need.pk,
+        "pairing_id": pairing.pk,
+        "referral_id": referral.pk,
+        "unit_id": unit.pk,
+        "area_id": areas["village_a"].pk,
+        "code": areas["village_a"].code,
+        "fmt": "json",
+    }
+    markers = [household_a.household_no, head.name]
+    return values, markers
+
+
+def _fill(route: str, values: dict) -> str:
+    def value(name: str) -> str:
+        return str(values.get(name, 999_999))
+
+    if route.startswith(("GET ", "POST ", "PUT ", "PATCH ", "DELETE ")):
+        path = route.split(" ", 1)[1]
+        return re.sub(r"\{(\w+)\}", lambda m: value(m.group(1)), path)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: value(m.group(1)), route)
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: value(m.group(1)), path)
+    path = path.replace("^", "").replace("$", "").replace("\\.", ".")
+    return "/" + path
+
+
+def _client(persona: str, request, *, api: bool):
+    if persona == "anonymous":
+        return Client()
+    user = request.getfixturevalue(persona)
+    if api:
+        return ApiClient(user).client
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _turned_away(response) -> bool:
+    if response.status_code in DENIED:
+        return True
+    if response.status_code == 302:
+        return response["Location"].split("?")[0].endswith(LOGIN_PATHS)
+    return False
+
+
+def _shows(response, markers) -> bool:
+    if response.status_code != 200 or response.get("Content-Disposition"):
+        body = b"".join(response) if response.streaming else response.content
+    else:
+        body = response.content
+    text = body.decode("utf-8", errors="replace")
+    return any(marker in text for marker in markers)
+
+
+def _method_and_path(route: str, values: dict) -> tuple[str, str]:
+    rule = ROUTES.get(route, Rule("?"))
+    method = route.split(" ", 1)[0]
+    if method not in {"GET", "POST", "PUT", "PATCH", "DELETE"}:
+        method = "GET"
+    path = _fill(route, values)
+    if rule.query:
+        path += "?" + re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), rule.query)
+    return method, path
+
+
+# --- the matrix ---------------------------------------------------------------------------
+def _personal_routes():
+    return [route for route in all_routes() if ROUTES.get(route, Rule("?")).kind == "personal"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", _personal_routes())
+def test_personal_data_only_for_the_personas_allowed(request, world, route):
+    values, markers = world
+    method, path = _method_and_path(route, values)
+    rule = ROUTES[route]
+    wrong = []
+    for persona in PERSONAS:
+        client = _client(persona, request, api=path.startswith("/api/"))
+        response = getattr(client, method.lower())(path)
+        if persona in rule.allow:
+            if response.status_code != 200:
+                wrong.append(f"{persona}: {response.status_code}, expected 200")
+        elif not _turned_away(response) and _shows(response, markers):
+            wrong.append(f"{persona}: {response.status_code} showing household A")
+    assert not wrong, f"{route}:\n  " + "\n  ".join(wrong)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "route",
+    [r for r in all_routes() if ROUTES.get(r, Rule("?")).kind in {"staff", "write", "personal"}],
+)
+def test_anonymous_callers_are_turned_away(world, route):
+    values, _ = world
+    method, path = _method_and_path(route, values)
+    rule = ROUTES[route]
+    if rule.kind == "write" and not path.startswith("/api/"):
+        method = "POST"  # pages that take only POST
+    client = Client()
+    if method == "GET":
+        response = client.get(path)
+    else:
+        response = getattr(client, method.lower())(path, data="{}", content_type="application/json")
+    assert _turned_away(response), f"{route}: {response.status_code}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "route", [r for r in all_routes() if ROUTES.get(r, Rule("?")).kind == "public"]
+)
+def test_public_routes_show_no_household(world, route):
+    values, markers = world
+    method, path = _method_and_path(route, values)
+    response = Client().get(path)
+    assert response.status_code < 500
+    if response.status_code == 200:
+        assert not _shows(response, markers), route
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "administrator"])
+def test_the_admin_site_turns_away_everyone_but_staff_accounts(request, persona, world):
+    client = _client(persona, request, api=False)
+    for path in ["/admin/", "/admin/registry/household/", "/admin/accounts/user/"]:
+        response = client.get(path)
+        assert _turned_away(response), (persona, path, response.status_code)
