@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,17 @@ class InsightsConfig(AppConfig):
     name = "doorstep.insights"
     label = "insights"
     verbose_name = _("insights")
+
+    def ready(self) -> None:
+        from doorstep.core import periodic
+        from doorstep.insights import tasks
+
+        # Dashboards read summaries; these keep them fresh (the page shows their age).
+        periodic.register(
+            "insights.refresh_recent_rollups",
+            tasks.refresh_recent_rollups,
+            every=dt.timedelta(minutes=15),
+        )
+        periodic.register(
+            "insights.refresh_all_rollups", tasks.refresh_all_rollups, daily_at_hour=3
+        )
