@@ -23,9 +23,9 @@ from pydantic import ConfigDict, Field
 from doorstep.areas.selectors import areas_visible_to
 from doorstep.casework import selectors
 from doorstep.casework import selectors_welfare as sel
-from doorstep.casework.api import CHANNEL, IdempotencyKey, _dump, _error
+from doorstep.casework.api import CHANNEL, IdempotencyKey, _error
 from doorstep.casework.api import _write as casework_write
-from doorstep.casework.api_schemas import Cursor, Limit, StaffRefOut, Version
+from doorstep.casework.api_schemas import Cursor, Limit, Version
 from doorstep.casework.models import (
     ContactKind,
     NeedCategory,
@@ -142,6 +142,11 @@ class RoundDetailOut(RoundOut):
     children: list[ChildCoverageOut]
 
 
+class WorkerRefOut(Schema):
+    id: int
+    name: str
+
+
 class ResidentRefOut(Schema):
     id: int
     name: str
@@ -165,7 +170,7 @@ class CheckOut(Schema):
     resident: ResidentRefOut
     household: HouseholdRefOut
     area: int
-    worker: StaffRefOut | None
+    worker: WorkerRefOut | None
     assigned_as: WelfareAssignment
     status: WelfareCheckStatus
     attempts: int
@@ -286,7 +291,9 @@ def _check(check) -> dict[str, Any]:
             "longitude": check.household.longitude,
         },
         "area": check.area_id,
-        "worker": _dump(StaffRefOut, worker) if worker is not None else None,
+        "worker": {"id": worker.pk, "name": worker.get_full_name() or worker.username}
+        if worker is not None
+        else None,
         "assigned_as": check.assigned_as,
         "status": check.status,
         "attempts": check.attempts,
