@@ -62,7 +62,8 @@
     if (!element || typeof L === "undefined" || element.dataset.ready) return;
     element.dataset.ready = "1";
     var hasTiles = Boolean(element.dataset.tileUrl);
-    var map = L.map(element, { attributionControl: hasTiles });
+    // markercluster needs a maxZoom, which a map without a tile layer does not have.
+    var map = L.map(element, { attributionControl: hasTiles, maxZoom: 18 });
     map.setView([41.17, 80.26], 8);
     if (hasTiles) {
       L.tileLayer(element.dataset.tileUrl, {
