@@ -42,18 +42,17 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = (
-            Area.objects.filter(path__startswith=user.area.path, level__in=PLAN_LEVELS).order_by(
-                "path"
-            )[:500]
-            if user.area_id
-            else Area.objects.none()
-        )
+        if user.area_id:
+            self.fields["area"].queryset = Area.objects.filter(
+                path__startswith=user.area.path, level__in=PLAN_LEVELS
+            ).order_by("path")
         self.fields["area"].initial = user.area_id
-        self.fields["capacity"].max_value = pairing_capacity()
-        self.fields["capacity"].initial = pairing_capacity()
-        self.fields["capacity"].validators.append(
-            forms.IntegerField(max_value=pairing_capacity()).validators[-1]
+        # The casework limit is read at run time (settings may change it).
+        self.fields["capacity"] = forms.IntegerField(
+            label=_("households per worker at most"),
+            min_value=1,
+            max_value=pairing_capacity(),
+            initial=pairing_capacity(),
         )
 
 

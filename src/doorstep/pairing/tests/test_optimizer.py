@@ -55,9 +55,7 @@ def make_problem(
         w_cap=np.asarray(caps, np.int32),
         w_class=np.asarray(w_class if w_class is not None else [0] * W, np.int32),
         w_county=np.asarray(w_county if w_county is not None else [0] * W, np.int32),
-        cell_county=np.asarray(
-            cell_county if cell_county is not None else [0] * n_cells, np.int32
-        ),
+        cell_county=np.asarray(cell_county if cell_county is not None else [0] * n_cells, np.int32),
         class_ptr=ptr,
         class_cells=np.asarray([c for row in classes for c in row], np.int32),
     )
@@ -161,9 +159,7 @@ def test_a_units_staff_serve_only_twinned_villages():
 
 
 def test_households_beyond_capacity_are_reported_with_the_reason_vulnerable_first():
-    p = make_problem(
-        [[0, 0], [1, 0], [2, 0]], [[0, 0]], caps=[1], vulnerable=[False, False, True]
-    )
+    p = make_problem([[0, 0], [1, 0], [2, 0]], [[0, 0]], caps=[1], vulnerable=[False, False, True])
     r = flow.solve(p, Params(processes=1))
     assert r.assignment.tolist() == [-1, -1, 0]
     assert list(r.reason) == [REASON_CAPACITY, REASON_CAPACITY, ""]
