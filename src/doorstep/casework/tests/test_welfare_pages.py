@@ -314,3 +314,22 @@ def test_each_persona_sees_only_its_part(
         assert client.get(reverse("casework:welfare_check", args=[check_b.pk])).status_code == 404
     client.force_login(worker_a)
     assert client.get(reverse("casework:welfare_round_new")).status_code == 404
+
+
+def test_coverage_costs_three_queries_whatever_the_size(
+    county_round, areas, django_assert_num_queries
+):
+    with django_assert_num_queries(3):  # the GROUP BY, the areas' paths, the children
+        round_coverage(county_round, areas["county"])
+    with django_assert_num_queries(3):
+        round_coverage(county_round, areas["township"])
+
+
+def test_the_navigation_links_the_rounds_for_those_who_use_them(
+    client, worker_a, supervisor, analyst
+):
+    url = reverse("casework:welfare_rounds")
+    for user, shown in ((worker_a, True), (supervisor, True), (analyst, False)):
+        client.force_login(user)
+        page = client.get(reverse("registry:home")).content.decode()
+        assert (f'href="{url}"' in page) is shown, user.username
