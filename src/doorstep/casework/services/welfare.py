@@ -681,7 +681,7 @@ def welfare_check_record(
             checklist={k: answers[k] for k in sorted(answers)},
             channel=channel,
         )
-    WelfareCheck.objects.filter(pk=current.pk, version=current.version).update(
+    updated = WelfareCheck.objects.filter(pk=current.pk, version=current.version).update(
         status=status,
         attempts=F("attempts") + 1,
         answers=answers,
@@ -691,6 +691,8 @@ def welfare_check_record(
         checked_by=actor,
         version=F("version") + 1,
     )
+    if not updated:  # the lock above makes this unreachable on PostgreSQL
+        raise WelfareConflict(current=WelfareCheck.objects.get(pk=current.pk))
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
