@@ -14,6 +14,7 @@ from doorstep.demo.demo import (
     existing_demo_accounts,
 )
 from doorstep.demo.synth import SynthError
+from doorstep.portal.demo import demo_portal_line
 
 
 class Command(BaseCommand):
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 "  ".join(_pad(str(cell), width) for cell, width in zip(row, widths, strict=True))
             )
+        self.stdout.write(demo_portal_line())
 
 
 def _width(text: str) -> int:
