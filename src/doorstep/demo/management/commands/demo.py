@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from doorstep.casework.demo_welfare import welfare_demo_load
 from doorstep.demo.demo import (
     DEMO_PASSWORD,
     demo_is_loaded,
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             started = time.monotonic()
             try:
                 loaded = demo_load(households=options["households"], workers=options["workers"])
+                welfare_demo_load()  # casework: a cold-snap round with some checks done
             except (SynthError, LookupError) as exc:
                 raise CommandError(str(exc)) from exc
             result = loaded["synth"]
