@@ -1,7 +1,52 @@
 """livelihoods: pages."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from doorstep.livelihoods import views
 
 app_name = "livelihoods"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("find/", views.find_household, name="find"),
+    path("households/<int:household_id>/", views.household, name="household"),
+    path("households/<int:household_id>/income/", views.income_set, name="income_set"),
+    path("households/<int:household_id>/year/", views.year_set, name="year_set"),
+    path("households/<int:household_id>/events/", views.event_record, name="event_record"),
+    path("households/<int:household_id>/enrol/", views.enrol, name="enrol"),
+    path(
+        "households/<int:household_id>/businesses/",
+        views.business_create,
+        name="business_create",
+    ),
+    path("businesses/<int:business_id>/loans/", views.loan_create, name="loan_create"),
+    path("residents/<int:resident_id>/seeker/", views.seeker_edit, name="seeker_edit"),
+    path("seekers/<int:seeker_id>/", views.seeker_detail, name="seeker"),
+    path("employers/", views.employers, name="employers"),
+    path("openings/", views.openings, name="openings"),
+    path("openings/new/", views.opening_create, name="opening_create"),
+    path("openings/<int:opening_id>/", views.opening_detail, name="opening"),
+    path("openings/<int:opening_id>/matches/", views.opening_matches, name="opening_matches"),
+    path("openings/<int:opening_id>/close/", views.opening_close, name="opening_close"),
+    path("proposals/", views.proposal_create, name="proposal_create"),
+    path(
+        "proposals/<int:proposal_id>/<slug:action>/",
+        views.proposal_action,
+        name="proposal_action",
+    ),
+    path("placements/<int:placement_id>/", views.placement_detail, name="placement"),
+    path("courses/", views.courses, name="courses"),
+    path("sessions/<int:session_id>/", views.session_detail, name="session"),
+    path(
+        "enrolments/<int:enrolment_id>/<slug:action>/",
+        views.enrolment_action,
+        name="enrolment_action",
+    ),
+    path("cooperatives/", views.cooperatives, name="cooperatives"),
+    path("cooperatives/<int:cooperative_id>/", views.cooperative_detail, name="cooperative"),
+    path("relapse/", views.relapse, name="relapse"),
+    path("relapse/rules/<int:rule_id>/", views.rule_update, name="rule_update"),
+    path("flags/<int:flag_id>/clear/", views.flag_clear, name="flag_clear"),
+    path("outcomes/", views.outcomes, name="outcomes"),
+    path("skills/", views.skills, name="skills"),
+]
