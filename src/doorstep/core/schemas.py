@@ -47,8 +47,9 @@ class ErrorOut(Schema):
 
 
 def error_responses(*codes: int) -> dict[int, type[ErrorOut]]:
-    """Document the error answers of an operation; 401 and 422 apply to all of them."""
-    return {code: ErrorOut for code in sorted({401, 422, *codes})}
+    """Document the error answers of an operation. Some apply to all of them: 400 (a
+    body that is not JSON), 401, 422 and 429 (the rate limit, core.ratelimit)."""
+    return {code: ErrorOut for code in sorted({400, 401, 422, 429, *codes})}
 
 
 # Pydantic's messages are English only: every error the API can raise for bad input

@@ -173,7 +173,7 @@ def call_create(
     return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
-@router.get("/calls", response={200: BoardOut, **error_responses()})
+@router.get("/calls", response={200: BoardOut, **error_responses(404)})
 def board(request: HttpRequest, office_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None):
     """The board: open calls, escalated first, then the soonest deadline."""
     office = selectors.office_for(request.auth, office_id) if office_id else None
