@@ -477,13 +477,13 @@ def proposal_accept(
         ]
     )
     JobSeeker.objects.filter(pk=proposal.seeker_id).update(is_looking=False)
-    # A trainee placed within six months of completing a course counts as employed.
+    # A trainee placed within six months of completing a course (or placed while still
+    # training) counts as employed.
     Enrolment.objects.filter(
         resident_id=proposal.seeker.resident_id,
         status=EnrolmentStatus.COMPLETED,
         outcome="",
         completed_on__gte=add_months(started_on, -6),
-        completed_on__lte=started_on,
     ).update(outcome=TrainingOutcome.EMPLOYED, outcome_on=started_on)
     audit(
         actor,
