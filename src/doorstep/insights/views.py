@@ -120,7 +120,7 @@ def _report(request, area_id: int, year: int, quarter: int | None):
         "insights/report.html",
         {
             **exports.report_context(report),
-            "languages": exports.LANGUAGES,
+            "report_languages": exports.LANGUAGES,
             "query": urlencode(report.period.params()),
         },
     )
