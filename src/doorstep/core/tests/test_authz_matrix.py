@@ -224,6 +224,22 @@ ROUTES: dict[str, Rule] = {
     "POST /api/v1/hotline/hazards": write(),
     "GET /api/v1/hotline/hazards/{hazard_id}": staff("a hazard report"),
     "POST /api/v1/hotline/hazards/{hazard_id}/call": write(),
+    # --- insights (dashboards and reports; per-persona scope in insights/tests) --------
+    "insights/": staff("redirects to the caller's own dashboard"),
+    "insights/areas/<int:area_id>/": personal(
+        LEADERS | {"analyst"}, "area dashboard; analysts get suppressed counts, no record"
+    ),
+    "insights/workers/<int:worker_id>/": personal(NOBODY, "own or a leader's workers"),
+    "insights/teams/<int:area_id>/reports/<int:year>/q<int:quarter>/": personal(
+        NOBODY, "a team's report (village A has no team leader)"
+    ),
+    "insights/teams/<int:area_id>/reports/<int:year>/": personal(NOBODY, "a team's report"),
+    "GET /api/v1/insights/areas/{area_id}/dashboard": personal(LEADERS | {"analyst"}),
+    "GET /api/v1/insights/workers/{worker_id}/dashboard": personal(NOBODY, "own or leaders'"),
+    "GET /api/v1/insights/areas/{area_id}/map": personal(LEADERS | {"analyst"}, "areas only"),
+    "GET /api/v1/insights/areas/{area_id}/teams": staff("team areas and leaders' names"),
+    "GET /api/v1/insights/teams/{area_id}/reports/{year}": personal(NOBODY, "a team's report"),
+    "GET /api/v1/insights/teams/{area_id}/reports/{year}/file": personal(NOBODY, "the same"),
 }
 
 # Django's admin: every page of it turns away accounts that are not staff.
