@@ -71,10 +71,10 @@ def test_open_problems_list_long_open_needs_and_missed_targets(
     areas, data, supervisor, team_leader
 ):
     old = need(data["h1"], opened=at("2026-07-10", 9), owner=data["w1"])
+    import datetime as dt
+
     from doorstep.insights import rollup
     from doorstep.insights.tests.conftest import TODAY
-
-    import datetime as dt
 
     rollup.refresh(
         first_day=dt.date(2026, 7, 1), last_day=TODAY, today=TODAY, now=at("2026-09-30", 20)
