@@ -51,6 +51,7 @@ def report_context(report: Report) -> dict:
     return {
         "report": report,
         "rows": dash.labelled(report.board.values),
+        "livelihood_rows": dash.labelled(report.board.livelihoods or {}),
         "compared": [(name, fig.FIGURES[name][0]) for name in COMPARED],
         "leader_figures": [(name, fig.FIGURES[name][0]) for name in LEADER_FIGURES],
         "figure_labels": {name: label for name, (label, _basis) in fig.FIGURES.items()},
@@ -105,6 +106,8 @@ def xlsx_bytes(report: Report, *, language: str) -> bytes:
         summary.append([])
         summary.append([_("Figure"), _("Value")])
         for _name, label, value in dash.labelled(report.board.values):
+            summary.append([str(label), _cell(value)])
+        for _name, label, value in dash.labelled(report.board.livelihoods or {}):
             summary.append([str(label), _cell(value)])
 
         targets = book.create_sheet(_("Targets")[:31])
