@@ -54,9 +54,13 @@ def test_a_worker_cannot_log_a_visit_to_another_village(worker_b, household_a):
 
 
 def test_the_home_page_runs_a_fixed_number_of_queries(
-    paired, worker_a, areas, team_leader, django_assert_max_num_queries
+    paired, worker_a, areas, team_leader, django_assert_max_num_queries, monkeypatch
 ):
+    from doorstep.casework import due_items
     from doorstep.core.testing import make_household
+
+    # Other apps' due-item providers pin their own query counts in their tests.
+    monkeypatch.setattr(due_items, "_providers", [])
 
     for _ in range(5):
         household = make_household(area=areas["village_a"])
