@@ -126,6 +126,7 @@ def households_list(request, filters: Query[HouseholdListQuery]):
             vulnerability=filters.vulnerability or "",
             cursor=filters.cursor,
             size=filters.limit,
+            channel=CHANNEL,
         )
     except BadCursor:
         raise ValidationError(

@@ -178,9 +178,15 @@ def household_page(
     vulnerability: str = "",
     cursor: str | None = None,
     size: int | None = None,
+    channel: str = "",
 ) -> Page[Household]:
     """One keyset page of the filtered list, in tree order (area path, then household
     number), so any scope's first page is a range walk of one index; no COUNT(*).
+
+    With a `channel` (every page and endpoint passes one), the page's household ids
+    are written to the audit log as one "household_list" event: a list shows heads'
+    names too. It names no single household, so it is not among the "who opened my
+    record" lines a resident sees.
 
     Raises core.pagination.BadCursor on a cursor that was not made by this function.
     """
@@ -207,4 +213,12 @@ def household_page(
     for household in page.items:
         household.head = heads.get(household.pk)
         household.vulnerability_list = sorted(vulns.get(household.pk, []))
+    if channel and ids:
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            object_type="household_list",
+            channel=channel,
+            detail={"households": ids},
+        )
     return page

@@ -51,7 +51,7 @@ def home(request):
     user = request.user
     if not user.can_read_registry:
         return render(request, "registry/home_no_registry.html")
-    page = household_page(user, size=HOME_PAGE_SIZE)
+    page = household_page(user, size=HOME_PAGE_SIZE, channel="page:home")
     return render(request, "registry/home.html", {"page": page})
 
 
@@ -75,6 +75,7 @@ def household_list(request):
             area=area,
             vulnerability=vulnerability,
             cursor=request.GET.get("cursor") or None,
+            channel="page:households",
         )
     except BadCursor:
         return _bad_request(request, _("This page link is not valid. Start again from the list."))

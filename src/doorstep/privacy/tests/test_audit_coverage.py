@@ -5,7 +5,7 @@ URL configuration and the OpenAPI schema, so a new endpoint cannot be forgotten.
 A GET that answers 200 with a household's record (or a need, resident, referral or
 help record of it) must write a "view" event for that household naming the screen.
 Pages that only take POST (405) are writes, audited by their services (see the
-services' tests); 4xx answers show nothing.
+services' tests); 4xx answers and empty lists show nothing.
 """
 
 from __future__ import annotations
@@ -90,6 +90,8 @@ def _assert_audited(client, url, household_id):
     assert response.status_code < 500, url
     if response.status_code != 200:
         return None
+    if "?household=" in url and not response.json().get("items"):
+        return None  # an empty list filtered to the household shows nothing of it
     events = AuditEvent.objects.filter(pk__gt=before, household_id=household_id, action="view")
     assert events.exists(), f"GET {url} showed a household's record without an audit event"
     assert all(e.channel and e.actor_id for e in events), url
@@ -120,3 +122,18 @@ def test_every_api_read_of_a_record_writes_an_audit_event(client, administrator,
             shown.append(url)
     assert f"/api/v1/households/{record['household_id']}" in shown
     assert any(u.startswith("/api/v1/casework/contacts?household=") for u in shown)
+
+
+def test_lists_of_households_record_which_households_they_showed(
+    client, worker_a, household_a, household_b
+):
+    client.force_login(worker_a)
+    for url, channel in (
+        ("/", "page:home"),
+        ("/households/", "page:households"),
+        ("/api/v1/households", "api:v1:households"),
+    ):
+        assert client.get(url).status_code == 200
+        event = AuditEvent.objects.filter(object_type="household_list", channel=channel).get()
+        assert event.actor == worker_a and event.household_id is None
+        assert event.detail["households"] == [household_a.pk]  # household_b is not in scope

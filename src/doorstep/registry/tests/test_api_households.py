@@ -131,14 +131,14 @@ def test_list_costs_the_same_number_of_queries_for_1_or_50_households(
     client.get(URL)  # the token's last_used_at is touched once
     make_household(area=areas["village_a"], vulnerabilities=("disability",))
     # token (with its user), the user's area, the worker's pairings (casework's scope
-    # extension), the page, its heads, its vulnerabilities
-    with django_assert_max_num_queries(6):
+    # extension), the page, its heads, its vulnerabilities, the audit event
+    with django_assert_max_num_queries(7):
         assert len(client.get(URL).json()["items"]) == 1
     for _ in range(49):
         make_household(area=areas["village_a"], members=2, vulnerabilities=("disability",))
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert len(client.get(URL + "?limit=200").json()["items"]) == 50
-    with django_assert_max_num_queries(7):  # + the area filter's scope check
+    with django_assert_max_num_queries(8):  # + the area filter's scope check
         client.get(f"{URL}?area={areas['village_a'].pk}&vulnerability=disability&q=H")
 
 

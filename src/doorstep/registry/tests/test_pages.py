@@ -242,14 +242,14 @@ def test_list_query_count_does_not_grow_with_the_page(
         make_household(area=areas["grid_a1"], head_name=f"古丽{i}")
     client.force_login(worker_a)
     # session, user, the worker's pairings (casework's scope extension), households,
-    # heads, vulnerabilities, the user's area, the picker's levels; with an area chosen
-    # also the area itself and its ancestors. None per row.
-    with django_assert_max_num_queries(8):
+    # heads, vulnerabilities, the user's area, the picker's levels, the list's audit
+    # event; with an area chosen also the area itself and its ancestors. None per row.
+    with django_assert_max_num_queries(9):
         response = client.get("/households/")
     assert len(response.context["page"].items) == 50
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         client.get("/households/", {"area": areas["grid_a1"].pk, "q": "古丽"})
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get("/")
 
 
@@ -323,9 +323,13 @@ def test_import_link_only_for_roles_that_import(client, worker_a, team_leader):
     assert f'href="{url}"' in client.get("/").content.decode().split("<main>")[0]
 
 
-def test_no_resident_data_in_audit_free_list(client, worker_a, household_a):
-    # Lists are not audited per record (they show no ID numbers); the record page is.
+def test_a_list_is_audited_once_not_per_record(client, worker_a, household_a):
+    # A list writes one event naming the households it showed (privacy issue); it
+    # opens no record, so no per-household "view" appears in the resident's history.
     client.force_login(worker_a)
     client.get("/households/")
-    assert not AuditEvent.objects.filter(action="view").exists()
+    assert not AuditEvent.objects.filter(action="view", household_id__isnull=False).exists()
+    assert AuditEvent.objects.get(object_type="household_list").detail["households"] == [
+        household_a.pk
+    ]
     assert Resident.objects.filter(household=household_a).exists()
