@@ -37,7 +37,9 @@ class PlanForm(forms.Form):
     capacity = forms.IntegerField(label=_("households per worker at most"), min_value=1)
     same_county = forms.BooleanField(label=_("same county only"), required=False)
     compare_greedy = forms.BooleanField(
-        label=_("also compute the greedy baseline"), required=False, initial=True
+        label=_("also compute the greedy baseline and the lower bound"),
+        required=False,
+        initial=True,
     )
 
     def __init__(self, *args, user, **kwargs) -> None:

@@ -39,7 +39,10 @@ class PairingPlan(models.Model):
     skill_penalty = models.PositiveIntegerField(_("skills do not fit the needs (m)"), default=1000)
     same_county = models.BooleanField(_("same county only"), default=False)
     capacity = models.PositiveSmallIntegerField(_("households per worker at most"))
-    compare_greedy = models.BooleanField(_("also compute the greedy baseline"), default=True)
+    # Also run the greedy baseline and the relaxation's lower bound (about twice the time).
+    compare_greedy = models.BooleanField(
+        _("also compute the greedy baseline and the lower bound"), default=True
+    )
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)  # 0–100
     stage = models.CharField(max_length=40, blank=True)

@@ -160,6 +160,7 @@ def plan_compute(*, plan_id: int, processes: int = 2, on_progress: Callable | No
             same_county=plan.same_county,
             processes=processes,
             baseline=plan.compare_greedy,
+            dual=plan.compare_greedy,
         )
         last = [0]
 
@@ -275,7 +276,12 @@ def _store(plan: PairingPlan, loaded: loading.Loaded, params: Params, result) ->
     figures = {
         "before": baseline.figures(p, params, p.h_current),
         "after": baseline.figures(p, params, result.assignment),
-        "bound": int(served_bound.sum()) if len(served_bound) else 0,
+        # The relaxation's bound when it was computed (it sees capacity), else each
+        # served household's cheapest possible pairing.
+        "bound": result.dual_bound
+        if result.dual_bound is not None
+        else (int(served_bound.sum()) if len(served_bound) else 0),
+        "simple_bound": int(served_bound.sum()) if len(served_bound) else 0,
         "stats": result.stats,
         "workers": int(p.n_workers),
         "languages": loaded.languages,

@@ -50,6 +50,7 @@ class _Part:
     arcs: int
     overflow_arcs: int
     overflow_used: int
+    dual: int = 0  # Lagrangian lower bound of the served households' cost
 
 
 # Set in the parent before forking; children read it copy-on-write.
@@ -80,21 +81,36 @@ def _solve_component(ci: int) -> _Part:
         problem.h_vulnerable[hs], params.vulnerable_unserved_cost, params.unserved_cost
     ).astype(np.int64)
     n_e, n_o = len(arcs.e_h), len(arcs.o_h)
-    tails = np.concatenate([h_loc, oh_loc, nh + nw + wc_loc, nh + np.arange(nw), np.arange(nh)])
-    heads = np.concatenate(
-        [nh + w_loc, nh + nw + oc_loc, nh + np.arange(nw), np.full(nw, sink), np.full(nh, sink)]
-    )
-    caps = np.concatenate([np.ones(n_e + n_o, dtype=np.int64), cap, cap, np.ones(nh, np.int64)])
-    costs = np.concatenate([arcs.e_cost, arcs.o_cost, np.zeros(2 * nw, np.int64), unserved])
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    ids = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-    smcf.set_nodes_supplies(
-        np.arange(sink + 1),
-        np.concatenate([np.ones(nh, np.int64), np.zeros(nw + nc, np.int64), [-nh]]),
-    )
-    status = smcf.solve()
-    if status != smcf.OPTIMAL:
-        raise SolverError(f"component {ci}: min-cost flow status {status}")
+
+    def network(o_h_loc, o_c_loc, o_cost):
+        tails = np.concatenate(
+            [h_loc, o_h_loc, nh + nw + wc_loc, nh + np.arange(nw), np.arange(nh)]
+        )
+        heads = np.concatenate(
+            [
+                nh + w_loc,
+                nh + nw + o_c_loc,
+                nh + np.arange(nw),
+                np.full(nw, sink),
+                np.full(nh, sink),
+            ]
+        )
+        caps = np.concatenate(
+            [np.ones(n_e + len(o_h_loc), dtype=np.int64), cap, cap, np.ones(nh, np.int64)]
+        )
+        costs = np.concatenate([arcs.e_cost, o_cost, np.zeros(2 * nw, np.int64), unserved])
+        smcf = min_cost_flow.SimpleMinCostFlow()
+        ids = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+        smcf.set_nodes_supplies(
+            np.arange(sink + 1),
+            np.concatenate([np.ones(nh, np.int64), np.zeros(nw + nc, np.int64), [-nh]]),
+        )
+        status = smcf.solve()
+        if status != smcf.OPTIMAL:
+            raise SolverError(f"component {ci}: min-cost flow status {status}")
+        return smcf, ids
+
+    smcf, ids = network(oh_loc, oc_loc, arcs.o_cost)
     flows = smcf.flows(ids)
     assign = np.full(nh, -1, dtype=np.int64)
     used = flows[:n_e] > 0
@@ -114,12 +130,36 @@ def _solve_component(ci: int) -> _Part:
         if params.baseline
         else np.full(nh, -1, dtype=np.int64)
     )
+    served = assign >= 0
+    penalty = int(unserved[~served].sum())
+    dual = 0
+    if params.dual:
+        # The relaxation: overflow arcs priced at a floor instead of pessimistically
+        # (every worker of class c off household h's list is at least x_d away, with
+        # no penalty and no continuity bonus; reaching a listed worker through it
+        # costs no more than its arc). Every pairing of the complete eligible graph
+        # is a flow here at no more than its real cost, so this optimum is a lower
+        # bound of the complete graph's; with the same (least) unserved penalty,
+        # minus that penalty it bounds the served households' cost.
+        key = arcs.x_h * max(len(el.class_ptr), 1) + arcs.x_c
+        key, inverse = np.unique(key, return_inverse=True)
+        floor = np.full(len(key), np.inf)
+        np.minimum.at(floor, inverse, arcs.x_d)
+        x_h = key // max(len(el.class_ptr), 1)
+        x_c = key % max(len(el.class_ptr), 1)
+        relaxed, _ids = network(
+            np.searchsorted(hs, x_h),
+            np.searchsorted(classes, x_c),
+            np.floor(floor).astype(np.int64),
+        )
+        dual = int(relaxed.optimal_cost())
     return _Part(
         households=hs,
         assign=assign,
         greedy=greedy,
         bound=arcs.bound,
         objective=int(smcf.optimal_cost()),
+        dual=dual - penalty,
         arcs=n_e,
         overflow_arcs=n_o,
         overflow_used=int(over.sum()),
@@ -221,7 +261,9 @@ def solve(problem: Problem, params: Params, *, progress: ProgressFn | None = Non
     finally:
         _STATE = None
     objective = 0
+    dual = 0
     for p in parts:
+        dual += p.dual
         assignment[p.households] = p.assign
         greedy[p.households] = p.greedy
         bound[p.households] = p.bound
@@ -257,5 +299,6 @@ def solve(problem: Problem, params: Params, *, progress: ProgressFn | None = Non
             "processes": processes,
         },
         greedy=greedy.astype(np.int32) if params.baseline else None,
+        dual_bound=dual if params.dual else None,
         bound=bound,
     )

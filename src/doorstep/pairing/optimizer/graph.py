@@ -172,6 +172,11 @@ class Arcs:
     # eligible worker (inf: all of them), and the lower bound of its cheapest pairing.
     dk: np.ndarray
     bound: np.ndarray
+    # Floors for workers off the lists, per (household, class): every such worker of
+    # class x_c is at least x_d metres from household x_h (the Lagrangian bound).
+    x_h: np.ndarray
+    x_c: np.ndarray
+    x_d: np.ndarray
 
 
 def _bits(mask_array: np.ndarray) -> list[int]:
@@ -190,6 +195,7 @@ def arcs_for(problem: Problem, params: Params, el: Eligibility, classes: np.ndar
     ocost: list[np.ndarray] = []
     seen: list[np.ndarray] = []
     dk_parts: list[tuple[np.ndarray, np.ndarray]] = []
+    x_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for c in classes.tolist():
         workers = el.w_by_class[el.wc_ptr[c] : el.wc_ptr[c + 1]]
         cells = el.class_cells[el.class_ptr[c] : el.class_ptr[c + 1]]
@@ -211,19 +217,38 @@ def arcs_for(problem: Problem, params: Params, el: Eligibility, classes: np.ndar
         ed.append(d.ravel())
         if len(workers) > k:
             # Any worker of this class off the list is at least this far away.
-            dk_parts.append((hh, d[:, -1]))
+            dk = d[:, -1]
+            dk_parts.append((hh, dk))
+            # ... and one who speaks a language of the household at least as far as
+            # the last speaker listed (inf: every speaker is listed).
+            d_lang = np.full(len(hh), np.inf)
             if params.k_language > 0:
                 for b in _bits(problem.h_lang[hh]):
                     bit = np.uint32(1 << b)
-                    hsel = hh[(problem.h_lang[hh] & bit) != 0]
+                    sel = (problem.h_lang[hh] & bit) != 0
+                    hsel = hh[sel]
                     wsel = workers[(problem.w_lang[workers] & bit) != 0]
                     if len(hsel) == 0 or len(wsel) == 0:
                         continue
                     kl = min(params.k_language, len(wsel))
                     dl, il = cKDTree(problem.w_xy[wsel]).query(problem.h_xy[hsel], k=kl)
+                    dl = dl.reshape(len(hsel), kl)
                     eh.append(np.repeat(hsel, kl))
                     ew.append(wsel[il.reshape(len(hsel), kl).ravel()])
-                    ed.append(dl.reshape(len(hsel), kl).ravel())
+                    ed.append(dl.ravel())
+                    if len(wsel) > kl:
+                        d_lang[sel] = np.minimum(d_lang[sel], dl[:, -1])
+            else:
+                d_lang[:] = dk
+            # Floor of an off-list worker's cost: sharing a language, or paying for
+            # not sharing one (households with no language pay nothing).
+            speaks = problem.h_lang[hh] != 0
+            floor = np.where(
+                speaks,
+                np.minimum(np.maximum(dk, d_lang), dk + params.language_penalty),
+                dk,
+            )
+            x_parts.append((hh, np.full(len(hh), c, dtype=np.int64), floor))
         centre = wxy.mean(axis=0)
         radius = float(np.sqrt(((wxy - centre) ** 2).sum(axis=1)).max())
         pess = np.ceil(np.sqrt(((hxy - centre) ** 2).sum(axis=1)) + radius).astype(np.int64) + 1
@@ -264,6 +289,7 @@ def arcs_for(problem: Problem, params: Params, el: Eligibility, classes: np.ndar
         keep_arc = (rank < params.max_arcs) | (problem.h_current[e_h] == e_w)
         drop = ~keep_arc
         np.minimum.at(dk_full, e_h[drop], e_d[drop])
+        x_parts.append((e_h[drop], el.w_class[e_w[drop]], e_cost[drop].astype(np.float64)))
         e_h, e_w, e_d, e_cost = e_h[keep_arc], e_w[keep_arc], e_d[keep_arc], e_cost[keep_arc]
 
     # Lower bound per household: its cheapest arc, or a worker off every list (at
@@ -286,4 +312,7 @@ def arcs_for(problem: Problem, params: Params, el: Eligibility, classes: np.ndar
         o_cost=cat(ocost, np.int64),
         dk=dk,
         bound=bound,
+        x_h=cat([x[0] for x in x_parts], np.int64),
+        x_c=cat([x[1] for x in x_parts], np.int64),
+        x_d=cat([x[2] for x in x_parts], np.float64),
     )

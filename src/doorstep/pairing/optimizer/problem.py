@@ -55,6 +55,7 @@ class Params:
     vulnerable_unserved_cost: int = 2 * 10**8
     processes: int = 2
     baseline: bool = True  # also run the greedy baseline (slower than the optimum)
+    dual: bool = True  # also compute the Lagrangian lower bound
 
     def __post_init__(self) -> None:
         if self.k_nearest < 1:
@@ -140,3 +141,5 @@ class Result:
     stats: dict = field(default_factory=dict)  # JSON-ready: timings and sizes
     greedy: np.ndarray | None = None  # the greedy baseline's worker per household
     bound: np.ndarray | None = None  # per household, a lower bound of its pairing's cost
+    # A lower bound of the served households' total cost over the complete graph.
+    dual_bound: int | None = None

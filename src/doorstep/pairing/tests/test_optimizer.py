@@ -141,10 +141,14 @@ def test_small_random_problems_match_brute_force(seed):
     # A sparse graph (k=1) still serves as many as can be served (overflow arcs), at a
     # cost never below the true optimum.
     sparse = Params(processes=1, k_nearest=1, k_language=0, max_arcs=1, continuity_weight=1500)
-    served, cost = cost_of(p, sparse, flow.solve(p, sparse).assignment)
+    result = flow.solve(p, sparse)
+    served, cost = cost_of(p, sparse, result.assignment)
     best_served, best_cost = brute_force(p, sparse)
     assert served == best_served
     assert cost >= best_cost
+    # Both lower bounds hold against the true optimum of the complete graph.
+    assert result.dual_bound <= best_cost
+    assert result.bound[result.assignment >= 0].sum() <= best_cost
 
 
 def test_a_units_staff_serve_only_twinned_villages():
@@ -216,8 +220,8 @@ def test_region_respects_capacity_and_eligibility_and_beats_greedy():
     greedy = baseline.figures(p, params, r.greedy)
     assert opt["served"] >= greedy["served"]
     assert opt["cost"] <= greedy["cost"] or opt["served"] > greedy["served"]
-    # The bound is below the optimum's cost.
-    assert r.bound[served].sum() <= opt["cost"]
+    # The bounds are below the optimum's cost, the relaxation's the tighter.
+    assert r.bound[served].sum() <= r.dual_bound <= opt["cost"]
     # Two processes give the same answer as one.
     single = flow.solve(p, Params(processes=1))
     assert cost_of(p, params, single.assignment) == cost_of(p, params, r.assignment)
