@@ -15,6 +15,7 @@ from doorstep.demo.demo import (
     existing_demo_accounts,
 )
 from doorstep.demo.synth import SynthError
+from doorstep.pairing.demo import pairing_demo_load
 from doorstep.portal.demo import demo_portal_line
 
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             try:
                 loaded = demo_load(households=options["households"], workers=options["workers"])
                 welfare_demo_load()  # casework: a cold-snap round with some checks done
+                pairing_demo_load()  # villages' development needs, members' skills
             except (SynthError, LookupError) as exc:
                 raise CommandError(str(exc)) from exc
             result = loaded["synth"]
