@@ -185,3 +185,17 @@ def test_team_page_says_when_members_are_short(areas, team_world, supervisor):
     client.force_login(supervisor)
     html = client.get(f"/pairing/teams/?area={areas['township'].pk}&team_max=2").content.decode()
     assert 'id="team-message"' in html
+
+
+def test_demo_data_feeds_the_team_proposal(areas, world, worker_a, worker_b):
+    from doorstep.accounts.models import Role
+    from doorstep.core.testing import make_user
+    from doorstep.pairing.demo import pairing_demo_load
+    from doorstep.pairing.reads import team_proposal
+
+    assert pairing_demo_load() == 0  # no demo supervisor: nothing to do
+    make_user(role=Role.SUPERVISOR, area=areas["county"], username="demo_supervisor")
+    assert pairing_demo_load() > 0
+    proposal = team_proposal(areas["county"], team_max=3)
+    assert proposal.status in {"optimal", "feasible", "infeasible"}
+    assert MemberSkill.objects.filter(member=worker_a).exists()
