@@ -287,7 +287,9 @@ def snapshot_facts(
 ) -> list[QuerySet]:
     """The querysets of a snapshot taken at `now` on `today` (the refresh's own day)."""
     long_open = now - dt.timedelta(days=LONG_OPEN_DAYS)
-    schedule_key = _key(by, "area_id", "worker_id")
+    # The household's own area, not the schedule's copy of it: the copy is only as
+    # current as the last schedule refresh (and absent on rows written in bulk).
+    schedule_key = _key(by, "household__area_id", "worker_id")
     parts = [
         ContactSchedule.objects.filter(where_schedule)
         .values(key=schedule_key)

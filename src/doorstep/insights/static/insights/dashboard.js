@@ -75,7 +75,8 @@
     if (typeof L === "undefined") return;
     document.querySelectorAll("[data-insights-map]").forEach(function (el) {
       var d = el.dataset;
-      var map = L.map(el, { attributionControl: Boolean(d.tileUrl) });
+      // markercluster needs a maxZoom, which a map without a tile layer lacks.
+      var map = L.map(el, { attributionControl: Boolean(d.tileUrl), maxZoom: 18 });
       if (d.tileUrl) {
         L.tileLayer(d.tileUrl, { maxZoom: 19, attribution: d.tileAttribution || "" }).addTo(map);
       } else {
