@@ -15,7 +15,10 @@ from doorstep.casework.services import pairing_create
 from doorstep.livelihoods.models import Enrolment, JobSeekerSkill, Placement
 from doorstep.livelihoods.tests.factories import CH, adult, employer, opening, session, skill
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "pw-for-tests-only-42"
 

@@ -269,7 +269,7 @@ def test_session_dates_out_of_order_are_refused(team_leader, areas):
     assert "ends_on" in exc.value.message_dict
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_enrolments_for_the_last_place_at_once_give_one(
     worker_a, team_leader, household_a, areas
 ):
