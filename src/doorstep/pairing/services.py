@@ -348,15 +348,14 @@ def plan_apply(*, actor, plan: PairingPlan, channel: str, on: dt.date | None = N
         .values_list("pk", "household_id", "worker_id")
     )
     ended = Pairing.objects.filter(pk__in=[r[0] for r in ended_ids]).update(ended_on=today)
+    # Read before writing: on PostgreSQL bulk_insert streams COPY on this connection,
+    # which can run no other query until it ends.
+    new_rows = [
+        (w, h, today, getattr(actor, "pk", None), now)
+        for h, w in starting.values_list("household_id", "new_worker_id").iterator(chunk_size=20000)
+    ]
     created = bulk_insert(
-        Pairing,
-        ["worker", "household", "started_on", "created_by", "created_at"],
-        (
-            (w, h, today, getattr(actor, "pk", None), now)
-            for h, w in starting.values_list("household_id", "new_worker_id").iterator(
-                chunk_size=20000
-            )
-        ),
+        Pairing, ["worker", "household", "started_on", "created_by", "created_at"], new_rows
     )
     over = (
         Pairing.objects.active()
@@ -443,7 +442,7 @@ def _audit_bulk(actor, plan: PairingPlan, ended: list[tuple], channel: str) -> N
     bulk_insert(
         AuditEvent,
         ["at", "actor", "action", "object_type", "object_id", "household_id", "channel", "detail"],
-        rows(),
+        list(rows()),  # read first: COPY holds the connection (see plan_apply)
     )
 
 

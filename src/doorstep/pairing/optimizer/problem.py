@@ -55,7 +55,7 @@ class Params:
     vulnerable_unserved_cost: int = 2 * 10**8
     processes: int = 2
     baseline: bool = True  # also run the greedy baseline (slower than the optimum)
-    dual: bool = True  # also compute the Lagrangian lower bound
+    dual: bool = True  # also compute the relaxation's lower bound (a second flow)
 
     def __post_init__(self) -> None:
         if self.k_nearest < 1:

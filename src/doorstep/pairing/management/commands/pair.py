@@ -70,9 +70,12 @@ class Command(BaseCommand):
                 bar.set_postfix_str(stage)
                 bar.update(max(0, pct - bar.n))
 
-            services.plan_compute(
-                plan_id=plan.pk, processes=options["processes"], on_progress=progress
-            )
+            try:
+                services.plan_compute(
+                    plan_id=plan.pk, processes=options["processes"], on_progress=progress
+                )
+            except Exception as exc:  # the plan is marked failed with the reason
+                raise CommandError(str(exc)) from exc
         plan = PairingPlan.objects.get(pk=plan.pk)
         if plan.status != PlanStatus.READY:
             raise CommandError(plan.error or plan.status)
