@@ -25,7 +25,7 @@ from doorstep.areas.selectors import area_for, areas_visible_to
 from doorstep.casework.models import UNRESOLVED, Need
 from doorstep.casework.selectors import needs_visible_to
 from doorstep.insights.facts import LONG_OPEN_DAYS
-from doorstep.registry.models import Household, households_under
+from doorstep.registry.models import households_under
 from doorstep.registry.selectors import households_visible_to
 
 AREA_ROLES = frozenset({Role.TEAM_LEADER, Role.SUPERVISOR, Role.ADMIN, Role.ANALYST})
@@ -33,6 +33,11 @@ AREA_ROLES = frozenset({Role.TEAM_LEADER, Role.SUPERVISOR, Role.ADMIN, Role.ANAL
 WORKER_VIEW_ROLES = frozenset({Role.TEAM_LEADER, Role.SUPERVISOR, Role.ADMIN})
 WORKER_ROLES = frozenset({Role.WORKER, Role.TEAM_LEADER})
 MAP_HOUSEHOLDS_MAX = 3000
+# Levels at which dashboards list records (households on the map, long-open needs).
+LIST_LEVELS = (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)
+# Levels whose dashboard lists the teams below it with their reports: a county's
+# supervisor downloads each team's report from the county's page.
+TEAM_LIST_LEVELS = (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)
 MAP_NEEDS_MAX = 2000
 
 
@@ -138,8 +143,11 @@ def county_of(area: Area) -> Area | None:
 
 
 def long_open_needs(user, area: Area, *, now: dt.datetime | None = None, limit: int = 20):
-    """The oldest needs of the area still open after LONG_OPEN_DAYS (open problems)."""
-    if not sees_records(user):
+    """The oldest needs of the area still open after LONG_OPEN_DAYS (open problems),
+    for a township or below (a team's report, the drill-down): above that the list
+    would be a few of hundreds of thousands, and cost half a second at region scale
+    (docs/benchmarks.md, "Insights"); the count is on every dashboard."""
+    if not sees_records(user) or area.level not in LIST_LEVELS:
         return []
     now = now or timezone.now()
     return list(
@@ -154,10 +162,7 @@ def long_open_needs(user, area: Area, *, now: dt.datetime | None = None, limit: 
 def map_households(user, area: Area) -> list[tuple]:
     """(id, number, lat, lng) of households with a position, for township level and
     below (a county holds tens of thousands: the map then shows areas)."""
-    if not sees_records(user) or area.level not in (
-        AreaLevel.TOWNSHIP,
-        AreaLevel.VILLAGE,
-    ):
+    if not sees_records(user) or area.level not in LIST_LEVELS:
         return []
     return list(
         households_visible_to(user)
@@ -168,8 +173,9 @@ def map_households(user, area: Area) -> list[tuple]:
 
 
 def map_open_needs(user, area: Area) -> list[tuple]:
-    """(need id, household id, category, lat, lng) of open needs, oldest first."""
-    if not sees_records(user):
+    """(need id, household id, category, lat, lng) of open needs, oldest first, for a
+    township or below (above, the map shows areas with their open-need counts)."""
+    if not sees_records(user) or area.level not in LIST_LEVELS:
         return []
     return list(
         Need.objects.filter(
@@ -183,7 +189,3 @@ def map_open_needs(user, area: Area) -> list[tuple]:
             "pk", "household_id", "category", "household__latitude", "household__longitude"
         )[:MAP_NEEDS_MAX]
     )
-
-
-def households_exist_below(area: Area) -> bool:
-    return Household.objects.filter(households_under(area)).exists()

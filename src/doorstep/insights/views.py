@@ -54,7 +54,11 @@ def area_dashboard(request, area_id: int):
     except ValidationError as error:
         return _bad_request(request, error)
     board = dash.area_dashboard(user, area, period)
-    teams = list(selectors.team_areas_within(area)[:200])
+    teams = (
+        list(selectors.team_areas_within(area)[:200])
+        if area.level in selectors.TEAM_LIST_LEVELS
+        else []
+    )
     return render(
         request,
         "insights/dashboard.html",

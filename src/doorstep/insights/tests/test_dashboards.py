@@ -106,7 +106,9 @@ def test_map_shows_households_and_open_needs_to_leaders(areas, data, supervisor)
     assert [h["household_no"] for h in points["households"]] == ["I-0001"]
     assert [n["id"] for n in points["needs"]] == [data["needs"][4].pk]
     county = ApiClient(supervisor).get(f"/api/v1/insights/areas/{areas['county'].pk}/map").json()
-    assert county["households"] == []  # a county shows areas, not tens of thousands of points
+    # A county shows areas with their counts, not tens of thousands of points.
+    assert county["households"] == [] and county["needs"] == []
+    assert {a["name"] for a in county["areas"]} <= {areas["township"].name, areas["township2"].name}
 
 
 def test_map_and_charts_load_local_libraries_and_work_without_tiles(
@@ -173,7 +175,8 @@ def test_worker_dashboard_own_and_leaders_only(
 # crumbs (none at the top), teams, workers, long-open needs. The same at every level
 # and for any amount of data (the next test adds data).
 # Livelihoods figures add four (placements, trainees, income, flags).
-PAGE_QUERIES = {"region": 21, "prefecture": 22, "county": 22, "township": 22, "village_a": 20}
+# Teams are listed from county level down, long-open needs from township level down.
+PAGE_QUERIES = {"region": 19, "prefecture": 20, "county": 21, "township": 22, "village_a": 20}
 API_QUERIES = {"region": 17, "prefecture": 17, "county": 17, "township": 17, "village_a": 15}
 
 
