@@ -325,22 +325,46 @@ class WelfareCheck(models.Model):
     column is written explicitly there; `household` and `area` are the resident's
     household and its area at creation, so that coverage per area is one GROUP BY on
     (round, area, status) without visiting households.
+
+    No foreign-key constraints in the database (db_constraint=False), and as few
+    indexes as the reads need: a region round writes 1.4 million rows in one
+    statement, and each constraint is a trigger and a lookup per row, each index a
+    random write per row (docs/benchmarks.md, "Welfare-check rounds"). Every row is
+    made from a join over the rows it references, and deletions go through Django's
+    on_delete, which does not need the constraint: deleting a resident deletes their
+    checks (the unique (resident, round) index finds them), deleting a household
+    deletes its residents and so their checks (hence DO_NOTHING on `household`).
     """
 
     round = models.ForeignKey(
-        WelfareRound, on_delete=models.CASCADE, related_name="checks", db_index=False
+        WelfareRound,
+        on_delete=models.CASCADE,
+        related_name="checks",
+        db_index=False,
+        db_constraint=False,
     )
     resident = models.ForeignKey(
-        "registry.Resident", verbose_name=_("resident"), on_delete=models.CASCADE, related_name="+"
+        "registry.Resident",
+        verbose_name=_("resident"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     household = models.ForeignKey(
         "registry.Household",
         verbose_name=_("household"),
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
         related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     area = models.ForeignKey(
-        "areas.Area", on_delete=models.PROTECT, related_name="+", db_index=False
+        "areas.Area",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -350,6 +374,7 @@ class WelfareCheck(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     assigned_as = models.CharField(max_length=10, choices=WelfareAssignment.choices)
     status = models.CharField(
@@ -363,7 +388,13 @@ class WelfareCheck(models.Model):
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
     need = models.ForeignKey(
-        "Need", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "Need",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     checked_at = models.DateTimeField(null=True, blank=True)
     checked_by = models.ForeignKey(
@@ -373,6 +404,7 @@ class WelfareCheck(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     version = models.PositiveIntegerField(default=1)
 
@@ -380,17 +412,24 @@ class WelfareCheck(models.Model):
         verbose_name = _("welfare check")
         verbose_name_plural = _("welfare checks")
         constraints = [
-            models.UniqueConstraint(fields=["round", "resident"], name="welfare_check_once"),
+            # Resident first: it also finds a resident's checks when they are deleted.
+            models.UniqueConstraint(fields=["resident", "round"], name="welfare_check_once"),
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(checked_at__isnull=False),
                 name="welfare_check_done_has_time",
             ),
         ]
         indexes = [
-            # Coverage per area: an index-only GROUP BY.
+            # The round's checks; coverage per area is an index-only GROUP BY. A new
+            # round's entries land at the index's right end: cheap to write.
             models.Index(fields=["round", "area", "status"], name="welfare_check_coverage"),
-            # A worker's open checks (the due list), across rounds.
-            models.Index(fields=["worker", "status"], name="welfare_check_worker"),
+            # A worker's open checks in the open rounds (the due list). Round first,
+            # like the index above, so that a new round writes only its own part.
+            models.Index(fields=["round", "worker", "status"], name="welfare_check_worker"),
+            # Needs opened by checks (SET_NULL when a need is deleted); empty at creation.
+            models.Index(
+                fields=["need"], condition=Q(need__isnull=False), name="welfare_check_need"
+            ),
         ]
 
     def __str__(self) -> str:

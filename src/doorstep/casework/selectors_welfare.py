@@ -307,7 +307,10 @@ def my_checks(user) -> QuerySet[WelfareCheck]:
         return WelfareCheck.objects.none()
     return (
         WelfareCheck.objects.filter(
-            worker=user, status__in=OPEN_STATUSES, round__status=WelfareRoundStatus.OPEN
+            # The open rounds first: the (round, worker, status) index answers per round.
+            round_id__in=WelfareRound.objects.filter(status=WelfareRoundStatus.OPEN).values("pk"),
+            worker=user,
+            status__in=OPEN_STATUSES,
         )
         .select_related("round", "resident", "household", "household__area")
         .order_by("round__ends_on", "round_id", "household_id", "pk")
