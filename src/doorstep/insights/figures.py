@@ -25,12 +25,14 @@ from doorstep.insights.models import (
     AreaDay,
     AreaDayResolve,
     AreaDayUnit,
+    AreaMonth,
+    AreaMonthResolve,
     AreaSnapshot,
     Metric,
     RollupRun,
     Target,
 )
-from doorstep.insights.periods import Period
+from doorstep.insights.periods import Period, month_end
 from doorstep.insights.suppression import suppress
 
 AT_LEAST, AT_MOST = "at_least", "at_most"
@@ -216,6 +218,63 @@ def _in_period(period: Period) -> dict:
     return {"day__gte": period.start, "day__lte": period.end}
 
 
+def month_split(period: Period) -> tuple[tuple[dt.date, dt.date] | None, list[tuple]]:
+    """The period as whole calendar months (first days of the first and last month)
+    and the days left over at either end: long periods read AreaMonth rows."""
+    first = period.start if period.start.day == 1 else month_end(period.start) + dt.timedelta(1)
+    last_end = (
+        period.end
+        if period.end == month_end(period.end)
+        else period.end.replace(day=1) - dt.timedelta(1)
+    )
+    if first > last_end:
+        return None, [(period.start, period.end)]
+    spans = []
+    if period.start < first:
+        spans.append((period.start, first - dt.timedelta(1)))
+    if last_end < period.end:
+        spans.append((last_end + dt.timedelta(1), period.end))
+    return (first, last_end.replace(day=1)), spans
+
+
+def _summed(day_model, month_model, period: Period, group: list[str], sums: dict, **where):
+    """Rows of `day_model`'s grouped sums over the period, read from `month_model`
+    for whole months and from the day table for the days at either end; one query
+    per part that is not empty. Returns {group values: {name: sum}}."""
+    months, spans = month_split(period)
+    parts = []
+    if months is not None:
+        parts.append(month_model.objects.filter(month__gte=months[0], month__lte=months[1]))
+    if spans:
+        days = Q()
+        for low, high in spans:
+            days |= Q(day__gte=low, day__lte=high)
+        parts.append(day_model.objects.filter(days))
+    result: dict[tuple, dict] = {}
+    for qs in parts:
+        for row in qs.filter(**where).values(*group).annotate(**sums).order_by():
+            key = tuple(row[g] for g in group)
+            into = result.setdefault(key, dict.fromkeys(sums, 0))
+            for name in sums:
+                into[name] += row[name] or 0
+    return result
+
+
+def _histograms(areas_filter: dict, period: Period) -> dict[int, dict[int, int]]:
+    rows = _summed(
+        AreaDayResolve,
+        AreaMonthResolve,
+        period,
+        ["area_id", "hours"],
+        {"n": Sum("needs")},
+        **areas_filter,
+    )
+    histograms: dict[int, dict[int, int]] = {}
+    for (area_id, hours), sums in rows.items():
+        histograms.setdefault(area_id, {})[hours] = sums["n"]
+    return histograms
+
+
 def _snapshot_day_subquery(area_id_ref, period: Period):
     return Subquery(
         AreaSnapshot.objects.filter(area_id=area_id_ref, **_in_period(period))
@@ -228,12 +287,7 @@ def area_figures(area: Area, period: Period) -> Figures:
     """Five queries (targets and children are separate: area_children, targets_for)."""
     window = _in_period(period)
     day_rows = list(AreaDay.objects.filter(area=area, **window).values("day", *facts.DAY_MEASURES))
-    histogram = dict(
-        AreaDayResolve.objects.filter(area=area, **window)
-        .values_list("hours")
-        .annotate(n=Sum("needs"))
-        .order_by()
-    )
+    histogram = _histograms({"area_id": area.pk}, period).get(area.pk, {})
     unit_rows = list(
         AreaDayUnit.objects.filter(area=area, **window)
         .values("unit_id", name=F("unit__name"))
@@ -265,17 +319,21 @@ def area_children(area: Area, period: Period) -> list[ChildRow]:
         return []
     ids = [c.pk for c in children]
     sums = {
-        row["area_id"]: row
-        for row in AreaDay.objects.filter(area_id__in=ids, **_in_period(period))
-        .values("area_id")
-        .annotate(
-            contacts=Sum("contacts"),
-            needs_opened=Sum("needs_opened"),
-            needs_resolved=Sum("needs_resolved"),
-            breaches_a=Sum("breaches_acknowledge"),
-            breaches_r=Sum("breaches_resolve"),
-        )
-        .order_by()
+        key[0]: row
+        for key, row in _summed(
+            AreaDay,
+            AreaMonth,
+            period,
+            ["area_id"],
+            {
+                "contacts": Sum("contacts"),
+                "needs_opened": Sum("needs_opened"),
+                "needs_resolved": Sum("needs_resolved"),
+                "breaches_a": Sum("breaches_acknowledge"),
+                "breaches_r": Sum("breaches_resolve"),
+            },
+            area_id__in=ids,
+        ).items()
     }
     snaps = {
         row["area_id"]: row
@@ -313,20 +371,17 @@ def areas_compared(areas: list[Area], period: Period) -> dict[int, Figures]:
         return {}
     window = _in_period(period)
     days = {
-        row["area_id"]: row
-        for row in AreaDay.objects.filter(area_id__in=ids, **window)
-        .values("area_id")
-        .annotate(**{m: Sum(m) for m in facts.DAY_MEASURES})
-        .order_by()
+        key[0]: row
+        for key, row in _summed(
+            AreaDay,
+            AreaMonth,
+            period,
+            ["area_id"],
+            {m: Sum(m) for m in facts.DAY_MEASURES},
+            area_id__in=ids,
+        ).items()
     }
-    histograms: dict[int, dict[int, int]] = {}
-    for area_id, hours, n in (
-        AreaDayResolve.objects.filter(area_id__in=ids, **window)
-        .values_list("area_id", "hours")
-        .annotate(n=Sum("needs"))
-        .order_by()
-    ):
-        histograms.setdefault(area_id, {})[hours] = n
+    histograms = _histograms({"area_id__in": ids}, period)
     units = {
         row["area_id"]: row
         for row in AreaDayUnit.objects.filter(area_id__in=ids, **window)

@@ -35,11 +35,11 @@ class AreaLink(models.Model):
         return f"{self.area_id} ⊂ {self.ancestor_id}"
 
 
-class AreaDay(models.Model):
-    """What happened in an area (and everything below it) on one local day."""
+class DayMeasures(models.Model):
+    """What happened in an area (and everything below it): the columns of AreaDay
+    (one local day) and AreaMonth (the month's days summed, for long periods)."""
 
     area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     contacts = models.PositiveIntegerField(default=0)
     visits = models.PositiveIntegerField(default=0)
     needs_opened = models.PositiveIntegerField(default=0)
@@ -56,12 +56,36 @@ class AreaDay(models.Model):
     call_arrival_minutes = models.BigIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class AreaDay(DayMeasures):
+    """What happened in an area (and everything below it) on one local day."""
+
+    day = models.DateField()
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["area", "day"], name="insights_area_day_once"),
         ]
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.day}"
+
+
+class AreaMonth(DayMeasures):
+    """AreaDay summed over a calendar month (`month` is its first day): a county's
+    year reads twelve rows per township instead of 365 (docs/benchmarks.md)."""
+
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["area", "month"], name="insights_area_month_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.month:%Y-%m}"
 
 
 class AreaDayResolve(models.Model):
@@ -83,6 +107,25 @@ class AreaDayResolve(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.day} {self.hours}h"
+
+
+class AreaMonthResolve(models.Model):
+    """AreaDayResolve summed over a calendar month."""
+
+    area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    hours = models.PositiveIntegerField()
+    needs = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "month", "hours"], name="insights_month_bucket_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.month:%Y-%m} {self.hours}h"
 
 
 class AreaDayUnit(models.Model):

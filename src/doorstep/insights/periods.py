@@ -54,14 +54,14 @@ def quarter_of(day: dt.date) -> int:
 
 def quarter(year: int, number: int) -> Period:
     start = dt.date(year, 3 * (number - 1) + 1, 1)
-    return Period("quarter", start, _month_end(dt.date(year, 3 * number, 1)))
+    return Period("quarter", start, month_end(dt.date(year, 3 * number, 1)))
 
 
 def year_period(year: int) -> Period:
     return Period("year", dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
-def _month_end(day: dt.date) -> dt.date:
+def month_end(day: dt.date) -> dt.date:
     following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
     return following - dt.timedelta(days=1)
 
@@ -71,7 +71,7 @@ def period_around(kind: str, day: dt.date) -> Period:
         start = day - dt.timedelta(days=day.weekday())
         return Period(kind, start, start + dt.timedelta(days=6))
     if kind == "month":
-        return Period(kind, day.replace(day=1), _month_end(day))
+        return Period(kind, day.replace(day=1), month_end(day))
     if kind == "quarter":
         return quarter(day.year, quarter_of(day))
     if kind == "year":

@@ -25,7 +25,8 @@ import datetime as dt
 import time
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from doorstep.areas.models import Area, AreaLevel
@@ -36,9 +37,12 @@ from doorstep.insights.models import (
     AreaDayResolve,
     AreaDayUnit,
     AreaLink,
+    AreaMonth,
+    AreaMonthResolve,
     AreaSnapshot,
     RollupRun,
 )
+from doorstep.insights.periods import month_end
 
 RECENT_DAYS = 14
 NIGHTLY_DAYS = 400
@@ -109,6 +113,33 @@ def _insert(
         return cursor.rowcount
 
 
+def months_rebuild(first: dt.date, last: dt.date) -> None:
+    """AreaMonth and AreaMonthResolve for the months first..last, from the day rows
+    (INSERT ... SELECT of the ORM's grouped query)."""
+    window = {"month__gte": first, "month__lte": last}
+    AreaMonth.objects.filter(**window).delete()
+    AreaMonthResolve.objects.filter(**window).delete()
+    days = {"day__gte": first, "day__lte": last}
+    for model, source, keys, measures in (
+        (AreaMonth, AreaDay, [], facts.DAY_MEASURES),
+        (AreaMonthResolve, AreaDayResolve, ["hours"], ["needs"]),
+    ):
+        qs = (
+            source.objects.filter(**days)
+            .values("area_id", *keys, month=TruncMonth("day"))
+            .annotate(**{f"s_{m}": Sum(m) for m in measures})
+            .order_by()
+        )
+        sql, params = qs.query.sql_with_params()
+        columns = ["area_id", *keys, "month", *measures]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {_q(model._meta.db_table)} ({', '.join(_q(c) for c in columns)}) "
+                f"SELECT * FROM ({sql}) m",
+                params,
+            )
+
+
 def refresh(
     *,
     first_day: dt.date,
@@ -150,6 +181,7 @@ def refresh(
             keys=["day", "unit_id"],
             measures=facts.UNIT_MEASURES,
         )
+        months_rebuild(first_day.replace(day=1), month_end(last_day))
         _insert(
             AreaSnapshot,
             facts.snapshot_facts(today, now),

@@ -134,3 +134,51 @@ def test_suppression_of_counts_and_derived_figures(areas, data):
     assert shown["breaches_per_100"] == "<5" and shown["satisfaction"] == "<5"
     assert shown["median_resolve_hours"] == "<5" and shown["coverage"] == "<5"
     assert present(v, active=False) == v
+
+
+def test_month_rows_are_the_sums_of_their_days(areas, data):
+    from django.db.models import Sum
+
+    from doorstep.insights.models import AreaMonth, AreaMonthResolve
+
+    july = AreaMonth.objects.get(area=areas["county"], month=dt.date(2026, 7, 1))
+    days = AreaDay.objects.filter(
+        area=areas["county"], day__gte=dt.date(2026, 7, 1), day__lte=dt.date(2026, 7, 31)
+    ).aggregate(c=Sum("contacts"), r=Sum("needs_resolved"))
+    assert (july.contacts, july.needs_resolved) == (days["c"], days["r"]) == (4, 3)
+    assert set(
+        AreaMonthResolve.objects.filter(area=areas["county"]).values_list("month", "hours")
+    ) == {
+        (dt.date(2026, 7, 1), 5),
+        (dt.date(2026, 7, 1), 10),
+        (dt.date(2026, 7, 1), 30),
+        (dt.date(2026, 8, 1), 72),
+    }
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2026-06-15", "2026-09-30"),  # days, then whole months
+        ("2026-07-01", "2026-10-01"),  # whole months, then a day
+        ("2026-07-02", "2026-08-04"),  # days at both ends of a whole month... of none
+        ("2026-07-03", "2026-07-05"),  # days only
+    ],
+)
+def test_periods_mixing_months_and_days_agree_with_the_days(areas, data, start, end):
+    from doorstep.insights.figures import month_split
+
+    period = Period("custom", dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    months, spans = month_split(period)
+    covered = sum((b - a).days + 1 for a, b in spans)
+    if months:
+        from doorstep.insights.periods import month_end
+
+        covered += (month_end(months[1]) - months[0]).days + 1
+    assert covered == period.days
+    together = areas_compared([areas["county"], areas["township"]], period)
+    for area in (areas["county"], areas["township"]):
+        assert together[area.pk].values == area_figures(area, period).values
+    rows = {row.area.pk: row.values for row in area_children(areas["county"], period)}
+    alone = area_figures(areas["township"], period).values
+    assert rows[areas["township"].pk]["contacts"] == alone["contacts"]
