@@ -9,6 +9,9 @@
 # locust headless with the mix of bench/load/locustfile.py for DURATION, prints the
 # figures and the machine's load, and stops gunicorn on any exit.
 #
+# --keep-alive 30: longer than a simulated user's pause, so that gunicorn does not close
+# a kept-alive connection just as the client sends on it (reset by peer: a client-side
+# race, not an answer of the server; in production the TLS proxy holds the connections).
 # Development mode with DEBUG off: production mode's Secure cookies are not sent back
 # over plain http, and a TLS proxy is out of scope here. Everything else (Argon2,
 # two-factor, CSP, rate limits per caller) is as in production; the per-address API
@@ -32,7 +35,8 @@ export PYTHONPATH="$PWD/bench/load"
 export LOAD_ACCOUNTS="$PWD/$out/accounts.json"
 
 .venv/bin/gunicorn doorstep.wsgi --worker-class gthread --workers 2 --threads 4 \
-  --bind "127.0.0.1:$port" --access-logfile /dev/null --error-logfile "$out/gunicorn.log" &
+  --bind "127.0.0.1:$port" --keep-alive 30 --access-logfile /dev/null \
+  --error-logfile "$out/gunicorn.log" &
 gunicorn_pid=$!
 trap 'kill "$gunicorn_pid" 2>/dev/null || true; wait "$gunicorn_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 120); do
