@@ -132,12 +132,8 @@ def load(area: Area, *, capacity: int) -> Loaded:
         for skill in NEED_SKILLS.get(category, ()):
             mask |= SKILL_BIT[skill]
         h_need[index[hid]] |= mask
-    current = dict(
-        Pairing.objects.active()
-        .filter(households_under(area, via="household__"))
-        .values_list("household_id", "worker_id")
-        .iterator(chunk_size=20000)
-    )
+    paired_here = Pairing.objects.active().filter(households_under(area, via="household__"))
+    current = dict(paired_here.values_list("household_id", "worker_id").iterator(chunk_size=20000))
 
     # Staff: the area's pairable staff, members of units twinned into it, and
     # whoever is paired with its households now.
@@ -148,14 +144,13 @@ def load(area: Area, *, capacity: int) -> Loaded:
         )
     )
     units = {u for u, _p in twinnings}
+    staff_qs = User.objects.filter(is_active=True, role__in=PAIRABLE_ROLES).filter(
+        Q(area__path__gte=low, area__path__lt=high)
+        | Q(unit_membership__unit_id__in=units)
+        | Q(pk__in=paired_here.values("worker_id"))
+    )
     staff = list(
-        User.objects.filter(is_active=True, role__in=PAIRABLE_ROLES)
-        .filter(
-            Q(area__path__gte=low, area__path__lt=high)
-            | Q(unit_membership__unit_id__in=units)
-            | Q(pk__in=set(current.values()))
-        )
-        .order_by("pk")
+        staff_qs.order_by("pk")
         .values_list(
             "pk",
             "latitude",
@@ -170,9 +165,12 @@ def load(area: Area, *, capacity: int) -> Loaded:
     W = len(staff)
     w_ids = np.array([s[0] for s in staff], dtype=np.int64)
     w_index = {int(pk): i for i, pk in enumerate(w_ids)}
+    # Pairings the staff hold outside the area count against their capacity. Asked
+    # from the other side when the area is large: pairings outside it whose worker
+    # is one of ours (a join, no list of a million ids in the query).
     outside = dict(
         Pairing.objects.active()
-        .filter(worker_id__in=w_ids.tolist())
+        .filter(worker_id__in=staff_qs.values("pk"))
         .exclude(households_under(area, via="household__"))
         .values("worker_id")
         .annotate(n=Count("id"))
