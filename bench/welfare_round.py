@@ -107,7 +107,7 @@ def main() -> int:
                     f"end the pairing of every {step}th household",
                     lambda: (
                         Pairing.objects.active()
-                        .extra(where=[f"household_id % {step} = 0"])  # noqa: S610 - a literal int
+                        .extra(where=[f"household_id %% {step} = 0"])  # noqa: S610 - a literal int
                         .update(ended_on=marker)
                     ),
                 )

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F
@@ -269,40 +270,51 @@ def _insert_checks(welfare_round: WelfareRound, criteria: RoundCriteria) -> int:
 # --- the nearest available worker --------------------------------------------------------
 
 
-def _distance2(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Squared equirectangular distance: ranks workers correctly at village scale."""
-    dx = (lon1 - lon2) * math.cos(math.radians((lat1 + lat2) / 2))
-    return dx * dx + (lat1 - lat2) ** 2
+class _Pool:
+    """Available workers of some areas, as arrays: the nearest is one vectorised pass."""
+
+    def __init__(self, rows: Sequence[tuple[int, float, float]]) -> None:
+        rows = sorted(rows)  # by id: ties go to the lowest id, whatever the query order
+        self.ids = np.array([r[0] for r in rows], dtype=np.int64)
+        self.lat = np.array([r[1] for r in rows], dtype=np.float64)
+        self.lon = np.array([r[2] for r in rows], dtype=np.float64)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def nearest(self, point: tuple[float, float] | None) -> int | None:
+        if not len(self.ids):
+            return None
+        if point is None:
+            return int(self.ids[0])
+        lat, lon = point
+        # Squared equirectangular distance: ranks workers correctly at village scale.
+        dx = (self.lon - lon) * math.cos(math.radians(lat))
+        return int(self.ids[int(np.argmin(dx * dx + (self.lat - lat) ** 2))])
 
 
-@dataclass
-class _Candidate:
-    pk: int
-    path: str
-    lat: float
-    lon: float
-
-
-def _candidates(area_ids: Iterable[int]) -> list[_Candidate]:
-    return [
-        _Candidate(pk, path, lat, lon)
-        for pk, path, lat, lon in User.objects.filter(
+def _available(area_ids: Iterable[int]) -> dict[int, list[tuple[int, float, float]]]:
+    """Active workers and team leaders with a base location, by their area."""
+    by_area: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
+    query = (
+        User.objects.filter(
             area_id__in=list(area_ids),
             is_active=True,
             role__in=PAIRABLE_ROLES,
             latitude__isnull=False,
             longitude__isnull=False,
-        ).values_list("pk", "area__path", "latitude", "longitude")
-    ]
-
-
-def _nearest(point: tuple[float, float] | None, pool: Sequence[_Candidate]) -> int | None:
-    if not pool:
-        return None
-    if point is None:
-        return min(c.pk for c in pool)
-    lat, lon = point
-    return min(pool, key=lambda c: (_distance2(lat, lon, c.lat, c.lon), c.pk)).pk
+        )
+        .order_by()
+        .values_list("pk", "area_id", "latitude", "longitude")
+        .query
+    )
+    # Plain tuples from the cursor: a region round's unpaired households span most
+    # villages, whose workers number most of a million; the ORM's rows cost 3x as much.
+    with connection.cursor() as cursor:
+        cursor.execute(*query.sql_with_params())
+        for pk, area_id, lat, lon in cursor.fetchall():
+            by_area[area_id].append((pk, lat, lon))
+    return by_area
 
 
 def _assign_nearest(welfare_round: WelfareRound) -> int:
@@ -313,7 +325,8 @@ def _assign_nearest(welfare_round: WelfareRound) -> int:
     up to the round's area), who can open its record; else the nearest worker of the
     household's township (or the round's area if smaller), whom the check item gives
     the reach the visit needs. Households without coordinates use their area's.
-    Returns the number of households given a worker.
+    Households sharing an area share one pool (numpy arrays). Returns the number of
+    households given a worker.
     """
     rows = list(
         WelfareCheck.objects.filter(round=welfare_round, worker__isnull=True)
@@ -330,36 +343,35 @@ def _assign_nearest(welfare_round: WelfareRound) -> int:
     if not rows:
         return 0
     root_depth = len(welfare_round.area.ancestor_ids)
-    # Areas from the round's area down to each household's area: workers based there hold it.
-    chains: dict[int, list[int]] = {}
-    for household_id, _lat, _lon, path, _alat, _alon in rows:
-        ids = [int(part) for part in path.strip("/").split("/")]
-        chains[household_id] = ids[root_depth - 1 :]
-    covering = _candidates({pk for chain in chains.values() for pk in chain})
-    by_area: dict[int, list[_Candidate]] = defaultdict(list)
-    for c in covering:
-        by_area[int(c.path.strip("/").split("/")[-1])].append(c)
-    townships: dict[int, list[_Candidate]] = {}
-    chosen: dict[int, int] = {}
+    households: dict[tuple[int, ...], list[tuple[int, tuple[float, float] | None]]] = defaultdict(
+        list
+    )
     for household_id, lat, lon, path, area_lat, area_lon in rows:
         point = (lat, lon) if lat is not None and lon is not None else None
         if point is None and area_lat is not None and area_lon is not None:
             point = (area_lat, area_lon)
-        pool = [c for pk in chains[household_id] for c in by_area.get(pk, ())]
-        if not pool:
+        # Areas from the round's area down to the household's: workers based there hold it.
+        chain = tuple(int(part) for part in path.strip("/").split("/"))
+        households[chain].append((household_id, point))
+    by_area = _available({pk for chain in households for pk in chain[root_depth - 1 :]})
+    wider_pools: dict[int, _Pool] = {}
+    chosen: dict[int, int] = {}
+    for chain, members in households.items():
+        pool = _Pool([w for pk in chain[root_depth - 1 :] for w in by_area.get(pk, ())])
+        if not len(pool):
             # The township (depth 4: region, prefecture, county, township) or the
             # round's own area if it lies deeper.
-            ids = [int(part) for part in path.strip("/").split("/")]
-            wider = ids[max(root_depth, 4) - 1] if len(ids) >= max(root_depth, 4) else ids[-1]
-            if wider not in townships:
+            depth = max(root_depth, 4)
+            wider = chain[depth - 1] if len(chain) >= depth else chain[-1]
+            if wider not in wider_pools:
                 wider_area = Area.objects.only("path").get(pk=wider)
-                townships[wider] = _candidates(
-                    Area.objects.within(wider_area).values_list("pk", flat=True)
-                )
-            pool = townships[wider]
-        worker_id = _nearest(point, pool)
-        if worker_id is not None:
-            chosen[household_id] = worker_id
+                ids = Area.objects.within(wider_area).values_list("pk", flat=True)
+                wider_pools[wider] = _Pool([w for ws in _available(ids).values() for w in ws])
+            pool = wider_pools[wider]
+        for household_id, point in members:
+            worker_id = pool.nearest(point)
+            if worker_id is not None:
+                chosen[household_id] = worker_id
     _update_workers(welfare_round, chosen)
     return len(chosen)
 

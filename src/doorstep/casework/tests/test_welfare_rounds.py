@@ -425,3 +425,14 @@ def test_a_round_without_an_interval_leaves_the_schedule_alone(supervisor, areas
     assert IntervalResolver([area], on=TODAY).interval(area, vulnerable=True).basis == (
         ScheduleBasis.VULNERABLE
     )
+
+
+def test_deleting_a_resident_or_a_household_deletes_their_checks(cold_round, town):
+    family = town["family"]
+    resident = family.residents.order_by("pk").last()
+    resident.delete()
+    assert WelfareCheck.objects.filter(round=cold_round, household=family).count() == 2
+    family_id = family.pk
+    family.delete()
+    assert not WelfareCheck.objects.filter(round=cold_round, household_id=family_id).exists()
+    assert WelfareCheck.objects.filter(round=cold_round).count() == 2  # alone and grid
