@@ -23,6 +23,17 @@ def world(
     unit = make_unit(area=areas["county"], accepts_referrals=True)
     referral = referral_create(actor=worker_a, need=need, unit=unit, channel="test")
     head = household_a.residents.get(relationship="head")
+    # Two residents signed in to the portal: the head of A, and the head of B.
+    from doorstep.portal.auth import session_start
+
+    head_b = household_b.residents.get(relationship="head")
+    head.phone, head_b.phone = "13800000001", "13800000002"
+    head.save(update_fields=["phone"])
+    head_b.save(update_fields=["phone"])
+    portal_tokens = {
+        "resident_a": session_start(resident=head)[0],
+        "resident_b": session_start(resident=head_b)[0],
+    }
     values = {
         "household_id": household_a.pk,
         "resident_id": household_a.residents.exclude(pk=head.pk).first().pk,
@@ -34,6 +45,8 @@ def world(
         "area_id": areas["village_a"].pk,
         "code": areas["village_a"].code,
         "fmt": "json",
+        "year": 2026,
+        "portal_tokens": portal_tokens,
     }
     markers = [household_a.household_no, head.name]
     return values, markers

@@ -8,19 +8,27 @@ Each route must be classified in ROUTES below; a route that is not fails
 - staff:    any signed-in staff account; anonymous callers are turned away; shows
             no household or resident, or only the caller's own things;
 - personal: shows personal data; GET is tried by every persona against a world in
-            which household A (village A) has a need, a pairing and a referral.
-            Personas in `allow` get 200; the others get 401/403/404 or a redirect to
-            sign in, or, for lists, a 200 that holds nothing of household A;
+            which household A (village A) has a need, a pairing and a referral
+            (core/tests/conftest.py). Personas in `allow` get 200; the others get
+            401/403/404 or a redirect to sign in, or a 200 that holds nothing of
+            household A (its number, its head's name);
+- list:     a list of personal records: personas outside household A's scope must
+            not find household A in it (who may open it is the app's own rule);
+- unseeded: personal, but the world has no such record yet: anonymous callers only;
 - write:    a write (POST/PUT/PATCH/DELETE, or a page that only takes POST);
             anonymous callers are turned away; the scope of writes is tested by
             each app's own tests;
-- resident: the resident portal; staff and anonymous callers see nothing of a
-            household there;
+- resident: the resident portal: resident A (signed in to the portal) gets 200,
+            staff, resident B and anonymous callers see nothing of household A;
 - admin:    Django's admin site, for staff accounts only.
+
+Personas: the staff personas of conftest.py, anonymous, and two residents with portal
+sessions (one of household A, one of household B).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -40,12 +48,15 @@ PERSONAS = [
     "analyst",
     "responder",
     "administrator",
+    "resident_a",  # a resident of household A, signed in to the portal
+    "resident_b",  # a resident of household B, signed in to the portal
 ]
 # Household A is in village A: its worker, the team leader of its township, the
 # county's supervisor and the region's administrator see it.
 SCOPE_A = frozenset({"worker_a", "team_leader", "supervisor", "administrator"})
 NOBODY = frozenset()
-STAFF = frozenset(PERSONAS) - {"anonymous"}
+RESIDENTS = frozenset({"resident_a", "resident_b"})
+STAFF = frozenset(PERSONAS) - {"anonymous"} - RESIDENTS
 LEADERS = frozenset({"team_leader", "supervisor", "administrator"})
 
 
@@ -73,8 +84,22 @@ def write(why: str = "") -> Rule:
     return Rule("write", why=why)
 
 
-def resident(why: str = "") -> Rule:
-    return Rule("resident", why=why)
+def resident(why: str = "", query: str = "") -> Rule:
+    """The resident portal: resident A (household A) gets 200; nobody else sees
+    household A there."""
+    return Rule("resident", allow=frozenset({"resident_a"}), why=why, query=query)
+
+
+def scoped_list(why: str = "", query: str = "") -> Rule:
+    """A list of personal records: who may open it is the app's rule; nobody outside
+    household A's scope may find household A in it."""
+    return Rule("list", why=why, query=query)
+
+
+def unseeded(why: str) -> Rule:
+    """Personal, but the world below has no such record yet: only anonymous callers
+    are tried. Seed it in core/tests/conftest.py `world` to test every persona."""
+    return Rule("unseeded", why=why)
 
 
 # Pages: the route as Django prints it. API: "METHOD /api/path/{param}".
@@ -240,6 +265,150 @@ ROUTES: dict[str, Rule] = {
     "GET /api/v1/insights/areas/{area_id}/teams": staff("team areas and leaders' names"),
     "GET /api/v1/insights/teams/{area_id}/reports/{year}": personal(NOBODY, "a team's report"),
     "GET /api/v1/insights/teams/{area_id}/reports/{year}/file": personal(NOBODY, "the same"),
+    # --- welfare-check rounds (casework) ------------------------------------------------
+    "casework/welfare/": staff("rounds of the caller's area"),
+    "casework/welfare/new/": staff("a form"),
+    "casework/welfare/<int:round_id>/": unseeded("a round: its checks name residents"),
+    "casework/welfare/<int:round_id>/coverage/": unseeded("a round's coverage"),
+    "casework/welfare/<int:round_id>/map/": unseeded("a round's map"),
+    "casework/welfare/<int:round_id>/close/": write(),
+    "casework/welfare/<int:round_id>/reassign/": write(),
+    "casework/welfare/checks/<int:check_id>/": unseeded("a check of one resident"),
+    "GET /api/v1/casework/welfare/checks/mine": scoped_list("the caller's own checks"),
+    "GET /api/v1/casework/welfare/checks/{check_id}": unseeded("a check of one resident"),
+    "GET /api/v1/casework/welfare/rounds": staff("rounds of the caller's area"),
+    "GET /api/v1/casework/welfare/rounds/{round_id}": unseeded("a round"),
+    "GET /api/v1/casework/welfare/rounds/{round_id}/checks": unseeded("a round's checks"),
+    "POST /api/v1/casework/welfare/checks/{check_id}/record": write(),
+    "POST /api/v1/casework/welfare/rounds": write(),
+    "POST /api/v1/casework/welfare/rounds/{round_id}/close": write(),
+    "POST /api/v1/casework/welfare/rounds/{round_id}/reassign": write(),
+    # --- livelihoods ------------------------------------------------------------------------
+    "livelihoods/": staff("start page"),
+    "livelihoods/find/": scoped_list("search for seekers and households"),
+    "livelihoods/households/<int:household_id>/": personal(why="a household's work and income"),
+    "livelihoods/households/<int:household_id>/businesses/": write(),
+    "livelihoods/households/<int:household_id>/enrol/": write(),
+    "livelihoods/households/<int:household_id>/events/": write(),
+    "livelihoods/households/<int:household_id>/income/": write(),
+    "livelihoods/households/<int:household_id>/year/": write(),
+    "livelihoods/residents/<int:resident_id>/seeker/": personal(why="a resident's profile form"),
+    "livelihoods/seekers/<int:seeker_id>/": unseeded("a job seeker"),
+    "livelihoods/placements/<int:placement_id>/": unseeded("a placement"),
+    "livelihoods/proposals/": scoped_list("proposals in scope"),
+    "livelihoods/proposals/<int:proposal_id>/<slug:action>/": write(),
+    "livelihoods/enrolments/<int:enrolment_id>/<slug:action>/": write(),
+    "livelihoods/businesses/<int:business_id>/loans/": write(),
+    "livelihoods/flags/<int:flag_id>/clear/": write(),
+    "livelihoods/relapse/": scoped_list("relapse flags in scope"),
+    "livelihoods/relapse/rules/<int:rule_id>/": write(),
+    "livelihoods/outcomes/": staff("figures per area"),
+    "livelihoods/employers/": staff("employers are not personal (architecture.md)"),
+    "livelihoods/openings/": staff("openings are not personal"),
+    "livelihoods/openings/new/": staff("a form"),
+    "livelihoods/openings/<int:opening_id>/": unseeded("an opening with its proposals"),
+    "livelihoods/openings/<int:opening_id>/close/": write(),
+    "livelihoods/openings/<int:opening_id>/matches/": unseeded("seekers matched to an opening"),
+    "livelihoods/courses/": staff("courses are not personal"),
+    "livelihoods/sessions/<int:session_id>/": unseeded("a session with its enrolments"),
+    "livelihoods/cooperatives/": staff("cooperatives are not personal"),
+    "livelihoods/cooperatives/<int:cooperative_id>/": unseeded("a cooperative's members"),
+    "livelihoods/skills/": staff("the skills catalogue"),
+    "GET /api/v1/livelihoods/businesses": scoped_list("residents' businesses"),
+    "GET /api/v1/livelihoods/cooperatives": staff("not personal"),
+    "GET /api/v1/livelihoods/courses": staff("not personal"),
+    "GET /api/v1/livelihoods/employers": staff("not personal"),
+    "GET /api/v1/livelihoods/flags": scoped_list("relapse flags"),
+    "GET /api/v1/livelihoods/households/{household_id}/income": personal(),
+    "GET /api/v1/livelihoods/openings": staff("not personal"),
+    "GET /api/v1/livelihoods/openings/{opening_id}": unseeded("an opening"),
+    "GET /api/v1/livelihoods/openings/{opening_id}/matches": unseeded("matched seekers"),
+    "GET /api/v1/livelihoods/outcomes": staff("figures"),
+    "GET /api/v1/livelihoods/placements": scoped_list("placements"),
+    "GET /api/v1/livelihoods/placements/{placement_id}": unseeded("a placement"),
+    "GET /api/v1/livelihoods/proposals": scoped_list("proposals"),
+    "GET /api/v1/livelihoods/relapse/summary": staff("figures"),
+    "GET /api/v1/livelihoods/rules": staff("rules, not personal"),
+    "GET /api/v1/livelihoods/seekers": scoped_list("job seekers"),
+    "GET /api/v1/livelihoods/seekers/{seeker_id}": unseeded("a job seeker"),
+    "GET /api/v1/livelihoods/seekers/{seeker_id}/matches": unseeded("a seeker's matches"),
+    "GET /api/v1/livelihoods/sessions/{session_id}": unseeded("a session's enrolments"),
+    "GET /api/v1/livelihoods/skills": staff("the catalogue"),
+    "POST /api/v1/livelihoods/businesses": write(),
+    "POST /api/v1/livelihoods/businesses/{business_id}/loans": write(),
+    "POST /api/v1/livelihoods/cooperatives": write(),
+    "POST /api/v1/livelihoods/cooperatives/{cooperative_id}/members": write(),
+    "POST /api/v1/livelihoods/courses": write(),
+    "POST /api/v1/livelihoods/employers": write(),
+    "POST /api/v1/livelihoods/enrolments/{enrolment_id}/complete": write(),
+    "POST /api/v1/livelihoods/enrolments/{enrolment_id}/outcome": write(),
+    "POST /api/v1/livelihoods/flags/{flag_id}/clear": write(),
+    "POST /api/v1/livelihoods/follow-ups/{follow_up_id}": write(),
+    "POST /api/v1/livelihoods/households/{household_id}/events": write(),
+    "POST /api/v1/livelihoods/loans/{loan_id}/repayment": write(),
+    "POST /api/v1/livelihoods/openings": write(),
+    "POST /api/v1/livelihoods/openings/{opening_id}/close": write(),
+    "POST /api/v1/livelihoods/proposals": write(),
+    "POST /api/v1/livelihoods/proposals/{proposal_id}/accept": write(),
+    "POST /api/v1/livelihoods/proposals/{proposal_id}/agree": write(),
+    "POST /api/v1/livelihoods/proposals/{proposal_id}/decline": write(),
+    "POST /api/v1/livelihoods/sessions": write(),
+    "POST /api/v1/livelihoods/sessions/{session_id}/attendance": write(),
+    "POST /api/v1/livelihoods/sessions/{session_id}/enrolments": write(),
+    "POST /api/v1/livelihoods/skills": write(),
+    "PUT /api/v1/livelihoods/households/{household_id}/income": write(),
+    "PUT /api/v1/livelihoods/households/{household_id}/years/{year}": write(),
+    "PUT /api/v1/livelihoods/residents/{resident_id}/seeker": write(),
+    "PUT /api/v1/livelihoods/rules/{rule_id}": write(),
+    # --- pairing optimizer --------------------------------------------------------------------
+    "pairing/": staff("plans of the caller's area; for leaders"),
+    "pairing/plans/<int:plan_id>/": unseeded("a plan's proposed pairings"),
+    "pairing/plans/<int:plan_id>/progress/": unseeded("a plan's progress"),
+    "pairing/plans/<int:plan_id>/apply/": write(),
+    "pairing/plans/<int:plan_id>/discard/": write(),
+    "pairing/route/": scoped_list("the caller's visit route"),
+    "pairing/route/<int:worker_id>/": unseeded("a worker's route, for leaders"),
+    "pairing/teams/": staff("work-team proposals for villages"),
+    "GET /api/v1/pairing/plans": staff("plans"),
+    "GET /api/v1/pairing/plans/{plan_id}": unseeded("a plan"),
+    "GET /api/v1/pairing/plans/{plan_id}/changes": unseeded("a plan's changes"),
+    "GET /api/v1/pairing/route": scoped_list("the caller's route"),
+    "GET /api/v1/pairing/teams": staff("work-team proposals"),
+    "POST /api/v1/pairing/plans": write(),
+    "POST /api/v1/pairing/plans/{plan_id}/apply": write(),
+    "POST /api/v1/pairing/plans/{plan_id}/discard": write(),
+    # --- privacy (staff side) ---------------------------------------------------------------
+    "privacy/households/<int:household_id>/": personal(why="consent, programme, audit"),
+    "privacy/corrections/": scoped_list("residents' correction requests"),
+    "privacy/corrections/<int:request_id>/": unseeded("one correction request"),
+    "GET /api/v1/privacy/households/{household_id}": personal(why="consent, programme"),
+    "GET /api/v1/privacy/corrections": scoped_list("correction requests"),
+    "POST /api/v1/privacy/corrections/{request_id}/resolve": write(),
+    "POST /api/v1/privacy/households/{household_id}/consent": write(),
+    "PUT /api/v1/privacy/households/{household_id}/programme": write(),
+    # --- the resident portal ------------------------------------------------------------------
+    "resident/sign-in/": public("portal sign-in: phone"),
+    "resident/sign-in/code/": public("portal sign-in: code (POST)"),
+    "resident/sign-out/": public("ends the portal session, if any"),
+    "resident/": resident("the resident's own record"),
+    "resident/consent/": write(),
+    "resident/correction/": resident("a correction request form"),
+    "resident/needs/new/": resident("a new need form"),
+    "resident/needs/<int:need_id>/": resident("one of the household's needs"),
+    "POST /api/v1/portal/codes": public("asks for a sign-in code"),
+    "POST /api/v1/portal/sessions": public("signs in with the code"),
+    "DELETE /api/v1/portal/sessions/current": write(),
+    "GET /api/v1/portal/household": resident(),
+    "GET /api/v1/portal/needs": resident(),
+    "GET /api/v1/portal/needs/{need_id}": resident(),
+    "GET /api/v1/portal/contacts": resident(),
+    "GET /api/v1/portal/corrections": resident(),
+    "GET /api/v1/portal/consent": resident(),
+    "GET /api/v1/portal/record-openings": resident(),
+    "POST /api/v1/portal/corrections": write(),
+    "POST /api/v1/portal/needs": write(),
+    "POST /api/v1/portal/needs/{need_id}/feedback": write(),
+    "PUT /api/v1/portal/consent": write(),
 }
 
 # Django's admin: every page of it turns away accounts that are not staff.
@@ -272,7 +441,9 @@ def api_routes() -> list[str]:
     return sorted(f"{method.upper()} {path}" for path, ops in paths.items() for method in ops)
 
 
+@functools.cache
 def all_routes() -> list[str]:
+    # Cached: building the API schema takes seconds, and collection asks five times.
     return page_routes() + api_routes()
 
 
@@ -314,6 +485,16 @@ def _fill(route: str, values: dict) -> str:
 def _client(persona: str, request, *, api: bool):
     if persona == "anonymous":
         return Client()
+    if persona in RESIDENTS:
+        from doorstep.portal.auth import COOKIE_NAME
+
+        token = request.getfixturevalue("world")[0]["portal_tokens"][persona]
+        client = Client()
+        if api:
+            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        else:
+            client.cookies[COOKIE_NAME] = token
+        return client
     user = request.getfixturevalue(persona)
     if api:
         return ApiClient(user).client
@@ -351,12 +532,12 @@ def _method_and_path(route: str, values: dict) -> tuple[str, str]:
 
 
 # --- the matrix ---------------------------------------------------------------------------
-def _personal_routes():
-    return [route for route in all_routes() if ROUTES.get(route, Rule("?")).kind == "personal"]
+def _routes_of(*kinds: str) -> list[str]:
+    return [route for route in all_routes() if ROUTES.get(route, Rule("?")).kind in kinds]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("route", _personal_routes())
+@pytest.mark.parametrize("route", _routes_of("personal", "resident", "list"))
 def test_personal_data_only_for_the_personas_allowed(request, world, route):
     values, markers = world
     method, path = _method_and_path(route, values)
@@ -365,6 +546,8 @@ def test_personal_data_only_for_the_personas_allowed(request, world, route):
     for persona in PERSONAS:
         client = _client(persona, request, api=path.startswith("/api/"))
         response = getattr(client, method.lower())(path)
+        if rule.kind == "list" and persona in SCOPE_A:
+            continue  # may or may not open the list; household A is theirs to see
         if persona in rule.allow:
             if response.status_code != 200:
                 wrong.append(f"{persona}: {response.status_code}, expected 200")
@@ -376,7 +559,7 @@ def test_personal_data_only_for_the_personas_allowed(request, world, route):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "route",
-    [r for r in all_routes() if ROUTES.get(r, Rule("?")).kind in {"staff", "write", "personal"}],
+    _routes_of("staff", "write", "personal", "list", "unseeded", "resident"),
 )
 def test_anonymous_callers_are_turned_away(world, route):
     values, _ = world
@@ -393,9 +576,7 @@ def test_anonymous_callers_are_turned_away(world, route):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "route", [r for r in all_routes() if ROUTES.get(r, Rule("?")).kind == "public"]
-)
+@pytest.mark.parametrize("route", _routes_of("public"))
 def test_public_routes_show_no_household(world, route):
     values, markers = world
     method, path = _method_and_path(route, values)
