@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format install vendor messages bench-help clean
+.PHONY: run test lint format install vendor messages bench-help load clean
 
 # --- installation (stamp files make a second run reuse everything) ----------------
 $(BIN)/python:
@@ -53,6 +53,13 @@ test: .stamp-dev .stamp-vendor
 	$(BIN)/ruff format --check src bench tools
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# A bounded locust run against gunicorn on PostgreSQL (loopback only, stops by itself),
+# on a throwaway migrated copy of region_full: make load DB=hardening_load (benchmarks.md).
+USERS ?= 40
+DURATION ?= 5m
+load: .stamp-dev
+	bench/load/run.sh $(DB) $(USERS) $(DURATION)
 
 lint:
 	$(BIN)/ruff check src bench tools
