@@ -355,9 +355,14 @@ def _assign_nearest(welfare_round: WelfareRound) -> int:
         households[chain].append((household_id, point))
     by_area = _available({pk for chain in households for pk in chain[root_depth - 1 :]})
     wider_pools: dict[int, _Pool] = {}
+    # Grids hold no workers: the grids of one village share their village's pool.
+    pools: dict[tuple[int, ...], _Pool] = {}
     chosen: dict[int, int] = {}
     for chain, members in households.items():
-        pool = _Pool([w for pk in chain[root_depth - 1 :] for w in by_area.get(pk, ())])
+        key = tuple(pk for pk in chain[root_depth - 1 :] if pk in by_area)
+        pool = pools.get(key)
+        if pool is None:
+            pool = pools[key] = _Pool([w for pk in key for w in by_area[pk]])
         if not len(pool):
             # The township (depth 4: region, prefecture, county, township) or the
             # round's own area if it lies deeper.
