@@ -220,3 +220,22 @@ def test_dashboard_queries_do_not_grow_with_the_data(client, areas, data, superv
         body = client.get(url, Q3).content.decode()
     assert len(after.captured_queries) == len(before.captured_queries)
     assert 'data-figure="contacts"><td>Contacts</td><td class="num">27' in body or "27" in body
+
+
+def test_the_dashboard_link_is_in_the_menu_for_everyone_but_responders(
+    client, areas, worker_a, analyst, responder
+):
+    for user, shown in ((worker_a, True), (analyst, True), (responder, False)):
+        client.force_login(user)
+        body = client.get("/").content.decode()
+        assert ('href="/insights/"' in body) is shown, user.username
+
+
+def test_county_page_lists_each_team_with_its_report_files(
+    client, areas, data, supervisor, team_leader
+):
+    body = _page(client, supervisor, areas["county"]).content.decode()
+    quarterly = reverse("insights:quarterly_report", args=[areas["township"].pk, 2026, 3])
+    annual = reverse("insights:annual_report", args=[areas["township"].pk, 2026])
+    for link in (quarterly, f"{quarterly}?format=pdf", f"{annual}?format=xlsx"):
+        assert f'href="{link}"' in body, link
