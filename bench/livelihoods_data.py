@@ -244,6 +244,13 @@ def main() -> int:
             seeker_rows,
         )
         bulk_insert(JobSeekerSkill, ["seeker_id", "skill_id"], skill_rows)
+        # The bit mask matching reads (services.jobs keeps it for seekers saved by hand).
+        cursor.execute(
+            "UPDATE livelihoods_jobseeker s SET skill_mask = m.mask FROM ("
+            "SELECT seeker_id, bit_or(1::bigint << skill_id::int) AS mask"
+            " FROM livelihoods_jobseekerskill WHERE skill_id <= 62 GROUP BY seeker_id) m"
+            " WHERE m.seeker_id = s.id"
+        )
         seekers = len(seeker_rows)
     _log(f"{seekers:,} job seekers, {len(skill_rows):,} skills", started)
 

@@ -13,9 +13,9 @@ The score (0–100) adds four parts, each shown to the worker with its figures:
 Ties go to the nearer seeker, then the older profile.
 
 One opening against a county's seekers is one SQL query over the seekers' own table
-(area_path range, looking, of working age; the skills matched counted from the
-(skill, seeker) index) and a few NumPy operations: no query per seeker
-(bench/livelihoods_matching.py). Callers pass an area that selectors already checked
+(area_path range, looking, of working age; skills matched read from a bit mask) that
+scores and ranks in the database and returns one page; one seeker against the
+county's openings (a few hundred) is scored in NumPy (bench/livelihoods_bench.py). Callers pass an area that selectors already checked
 is inside the caller's scope.
 """
 
@@ -65,15 +65,14 @@ class Match:
     extra: dict = field(default_factory=dict)
 
 
-def _haversine(lat1, lon1, lat2, lon2) -> np.ndarray:
-    lat1, lon1, lat2, lon2 = (
-        np.radians(np.asarray(a, dtype=float)) for a in (lat1, lon1, lat2, lon2)
-    )
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+def _distance_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Equirectangular distance: within a county or a prefecture (a few hundred km) it
+    is within 0.5% of the great-circle distance, and it is cheap enough to compute in
+    SQL for every seeker of a county (seekers_for_opening uses the same formula)."""
+    lat1, lon1, lat2, lon2 = (np.asarray(a, dtype=float) for a in (lat1, lon1, lat2, lon2))
+    x = np.radians(lon2 - lon1) * np.cos(np.radians(lat1))
+    y = np.radians(lat2 - lat1)
+    return EARTH_KM * np.sqrt(x * x + y * y)
 
 
 def _codes(csv: str | None) -> set[str]:
@@ -100,9 +99,10 @@ def _scores(
         )
     language = np.where(language_ok, LANGUAGE, 0)
     prefs = np.where(type_ok, PREFERENCES / 2, 0) + np.where(wage_ok, PREFERENCES / 2, 0)
+    # Half up, as FLOOR(x + 0.5) does in seekers_for_opening's SQL.
     parts = {
-        "skills": np.rint(skills),
-        "distance": np.rint(dist),
+        "skills": np.floor(skills + 0.5),
+        "distance": np.floor(dist + 0.5),
         "language": language.astype(float),
         "preferences": prefs,
     }
@@ -210,81 +210,125 @@ def _opening_point(opening: JobOpening) -> tuple[float, float]:
     return (np.nan if lat is None else lat), (np.nan if lon is None else lon)
 
 
+def _like_any(column: str, codes) -> tuple[str, list]:
+    """SQL true when the comma-separated `column` holds any of `codes`. The codes are
+    fixed words none of which contains another (language codes, WorkType values), so a
+    plain substring match is exact and spares building a string per row."""
+    if not codes:
+        return "1 = 1", []
+    parts = [f"{column} LIKE %s" for _ in codes]
+    return "(" + " OR ".join(parts) + ")", [f"%{c}%" for c in sorted(codes)]
+
+
 def seekers_for_opening(
     opening: JobOpening, *, area: Area, today: dt.date | None = None, limit: int = 50
 ) -> list[Match]:
-    """The seekers of `area` (already inside the caller's scope) ranked for `opening`."""
+    """The seekers of `area` (already inside the caller's scope) ranked for `opening`.
+
+    Scored and ranked in SQL (the same formulas as _scores, FLOOR(x + 0.5) for
+    rounding), so that a county of 150,000 seekers sends back `limit` rows, not all of
+    them; trigonometry is native on PostgreSQL and registered by Django on SQLite.
+    """
+    from doorstep.livelihoods.services.jobs import MASK_BITS
+
     today = today or dt.date.today()
-    skill_ids = [int(s) for s in opening.skills.values_list("pk", flat=True)]
+    skill_ids = sorted(int(s) for s in opening.skills.values_list("pk", flat=True))
     born_after, born_by = birth_date_bounds(today)
     low, high = subtree_range(area.path)
     seeker_t = JobSeeker._meta.db_table
     skill_t = JobSeekerSkill._meta.db_table
-    if skill_ids:
-        marks = ", ".join(["%s"] * len(skill_ids))
-        matched_sql = f"(SELECT COUNT(*) FROM {skill_t} k WHERE k.seeker_id = s.id AND k.skill_id IN ({marks}))"
+    params: list = []
+    # Skills: bits of the mask for ids 1-62, a count of skill rows for the others.
+    terms = [f"((s.skill_mask >> {int(k)}) & 1)" for k in skill_ids if k <= MASK_BITS]
+    wide = [k for k in skill_ids if k > MASK_BITS]
+    if wide:
+        terms.append(
+            f"(SELECT COUNT(*) FROM {skill_t} k WHERE k.seeker_id = s.id"
+            f" AND k.skill_id IN ({', '.join(['%s'] * len(wide))}))"
+        )
+        params += wide
+    matched = " + ".join(terms) if terms else "0"
+    o_lat, o_lon = _opening_point(opening)
+    if np.isnan(o_lat) or np.isnan(o_lon):
+        km = "NULL"
     else:
-        matched_sql = "0"
-    sql = (
-        f"SELECT s.id, s.latitude, s.longitude, s.max_distance_km, s.min_wage, s.work_types,"
-        f" s.languages, {matched_sql} FROM {seeker_t} s"
-        " WHERE s.is_looking = %s AND s.area_path >= %s AND s.area_path < %s"
-        " AND s.birth_date > %s AND s.birth_date <= %s"
+        # NULL when the seeker has no coordinates: arithmetic on NULL stays NULL.
+        km = "%s * SQRT((s.longitude - %s) * (s.longitude - %s) * %s + (s.latitude - %s) * (s.latitude - %s))"
+        cos2 = float(np.cos(np.radians(o_lat)) ** 2)
+        params += [EARTH_KM * np.pi / 180, o_lon, o_lon, cos2, o_lat, o_lat]
+    language, language_params = _like_any("s.languages", _codes(opening.languages))
+    params += language_params
+    work_type, type_params = _like_any("s.work_types", {opening.work_type})
+    params += type_params
+    params += [str(opening.wage_monthly)]
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    required = len(skill_ids)
+    skills_points = (
+        f"FLOOR(CAST({SKILLS} AS DOUBLE PRECISION) * ({matched}) / {required} + 0.5)"
+        if required
+        else f"{SKILLS}"
     )
+    inner = (
+        f"SELECT s.id, {matched} AS matched, {km} AS km, s.min_wage, s.max_distance_km,"
+        f" {skills_points} AS p_skills,"
+        f" CASE WHEN {language} THEN {LANGUAGE} ELSE 0 END AS p_language,"
+        f" CASE WHEN s.work_types = '' OR {work_type} THEN {PREFERENCES // 2} ELSE 0 END"
+        " AS p_type,"
+        f" CASE WHEN s.min_wage <= CAST(%s AS NUMERIC) THEN {PREFERENCES // 2} ELSE 0 END"
+        " AS p_wage"
+        f" FROM {seeker_t} s WHERE s.is_looking = %s AND s.area_path >= %s"
+        " AND s.area_path < %s AND s.birth_date > %s AND s.birth_date <= %s"
+    )
+    params += [True, low, high, born_after, born_by]
+    # Distance points: full at the door, none at or past the seeker's furthest distance
+    # (FLOOR(x + 0.5) of a negative is <= 0), 12 when unknown.
+    distance_points = (
+        f"COALESCE({greatest}(FLOOR(CAST({DISTANCE} AS DOUBLE PRECISION)"
+        f" * (1 - t.km / {greatest}(t.max_distance_km, 1)) + 0.5), 0),"
+        f" {UNKNOWN_DISTANCE_POINTS})"
+    )
+    sql = (
+        "SELECT u.id, u.matched, u.km, u.p_language, u.p_type, u.p_wage, u.min_wage,"
+        " u.max_distance_km, u.p_skills, u.p_distance,"
+        " u.p_skills + u.p_distance + u.p_language + u.p_type + u.p_wage AS total FROM ("
+        f"SELECT t.*, {distance_points} AS p_distance FROM ({inner}) t) u"
+        " ORDER BY total DESC, COALESCE(u.km, 1e9), u.id LIMIT %s"
+    )
+    params.append(int(limit))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*skill_ids, True, low, high, born_after, born_by])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
         return []
     n = len(rows)
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-    lat = np.array([np.nan if r[1] is None else r[1] for r in rows], dtype=float)
-    lon = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=float)
-    max_km = np.fromiter((r[3] for r in rows), dtype=float, count=n)
-    wage = Decimal(opening.wage_monthly)
-    wage_ok = np.fromiter((Decimal(r[4]) <= wage for r in rows), dtype=bool, count=n)
-    type_ok = np.fromiter(
-        (not r[5] or opening.work_type in r[5].split(",") for r in rows), dtype=bool, count=n
-    )
-    wanted = _codes(opening.languages)
-    language_ok = np.fromiter(
-        (not wanted or bool(wanted & _codes(r[6])) for r in rows), dtype=bool, count=n
-    )
-    matched = np.fromiter((r[7] for r in rows), dtype=float, count=n)
-    required = np.full(n, float(len(skill_ids)))
-    o_lat, o_lon = _opening_point(opening)
-    distance = _haversine(o_lat, o_lon, lat, lon)
-    parts = _scores(
-        matched=matched,
-        required=required,
-        distance=distance,
-        max_km=max_km,
-        language_ok=language_ok,
-        type_ok=type_ok,
-        wage_ok=wage_ok,
-    )
-    order = np.lexsort((ids, np.nan_to_num(distance, nan=1e9), -parts["total"]))[:limit]
+    distance = np.array([np.nan if r[2] is None else float(r[2]) for r in rows])
+    parts = {
+        "skills": np.array([float(r[8]) for r in rows]),
+        "distance": np.array([float(r[9]) for r in rows]),
+        "language": np.array([float(r[3]) for r in rows]),
+        "preferences": np.array([float(r[4]) + float(r[5]) for r in rows]),
+    }
     facts = {
-        "matched": matched,
-        "required": required,
+        "matched": np.array([float(r[1]) for r in rows]),
+        "required": np.full(n, float(required)),
         "distance": distance,
-        "max_km": max_km,
-        "language_ok": language_ok,
+        "max_km": np.array([float(r[7]) for r in rows]),
+        "language_ok": np.array([bool(r[3]) for r in rows]),
         "opening_languages": [opening.languages] * n,
-        "type_ok": type_ok,
-        "wage_ok": wage_ok,
-        "wage": [str(wage)] * n,
-        "min_wage": [str(r[4]) for r in rows],
+        "type_ok": np.array([bool(r[4]) for r in rows]),
+        "wage_ok": np.array([bool(r[5]) for r in rows]),
+        "wage": [str(opening.wage_monthly)] * n,
+        "min_wage": [str(Decimal(str(r[6])).quantize(Decimal("0.01"))) for r in rows],
     }
     matches = [
         Match(
-            seeker_id=int(ids[i]),
+            seeker_id=int(r[0]),
             opening_id=opening.pk,
-            score=int(parts["total"][i]),
+            score=int(r[10]),
             distance_km=None if np.isnan(distance[i]) else round(float(distance[i]), 1),
-            reasons=_reasons(int(i), parts, facts),
+            reasons=_reasons(i, parts, facts),
         )
-        for i in order
+        for i, r in enumerate(rows)
     ]
     _label_seekers(matches)
     return matches
@@ -356,7 +400,7 @@ def openings_for_seeker(
     points = [_opening_point(o) for o in rows]
     s_lat = np.nan if seeker.latitude is None else seeker.latitude
     s_lon = np.nan if seeker.longitude is None else seeker.longitude
-    distance = _haversine(s_lat, s_lon, [p[0] for p in points], [p[1] for p in points])
+    distance = _distance_km(s_lat, s_lon, [p[0] for p in points], [p[1] for p in points])
     speaks = _codes(seeker.languages)
     wants = _codes(seeker.work_types)
     min_wage = Decimal(seeker.min_wage)
@@ -411,7 +455,7 @@ def score_pair(opening: JobOpening, seeker: JobSeeker) -> Match:
     o_lat, o_lon = _opening_point(opening)
     s_lat = np.nan if seeker.latitude is None else seeker.latitude
     s_lon = np.nan if seeker.longitude is None else seeker.longitude
-    distance = _haversine(o_lat, o_lon, [s_lat], [s_lon])
+    distance = _distance_km(o_lat, o_lon, [s_lat], [s_lon])
     wants = _codes(seeker.work_types)
     facts = {
         "matched": np.array([float(len(required & has))]),

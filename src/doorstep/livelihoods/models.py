@@ -197,6 +197,9 @@ class JobSeeker(models.Model):
     skills = models.ManyToManyField(
         Skill, verbose_name=_("skills"), blank=True, through="JobSeekerSkill", related_name="+"
     )
+    # Bit n set: the seeker has the skill whose id is n (ids 1–62), kept by
+    # services.jobs with the skill rows, so matching counts skills without a join.
+    skill_mask = models.BigIntegerField(default=0, editable=False)
     languages = models.CharField(_("languages spoken"), max_length=64, blank=True)
     # Comma-separated WorkType values; empty: any.
     work_types = models.CharField(_("kinds of work wanted"), max_length=64, blank=True)
@@ -851,6 +854,7 @@ class RelapseFlag(models.Model):
         LifeEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     raised_at = models.DateTimeField()
+    # When the flag's figures were last written (raised, or changed on a later run).
     evaluated_at = models.DateTimeField()
     need = models.ForeignKey(
         "casework.Need", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

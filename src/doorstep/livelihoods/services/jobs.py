@@ -62,6 +62,8 @@ from doorstep.registry.validators import normalize_languages, validate_languages
 
 MAX_POSTS = 10000
 MAX_DISTANCE_KM = 2000
+# Skill ids that fit in JobSeeker.skill_mask (a signed 64-bit integer).
+MASK_BITS = 62
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -274,6 +276,7 @@ def seeker_save(
     JobSeekerSkill.objects.bulk_create(
         [JobSeekerSkill(seeker=seeker, skill=s) for s in skills], ignore_conflicts=True
     )
+    _refresh_mask(seeker)
     audit(
         actor,
         action=AuditAction.CREATE if created else AuditAction.UPDATE,
@@ -284,11 +287,29 @@ def seeker_save(
     return seeker
 
 
+def skill_mask(skill_ids) -> int:
+    """Bits of the skills with ids 1–62 (matching.py counts the rest with a join)."""
+    mask = 0
+    for pk in skill_ids:
+        if 0 < pk <= MASK_BITS:
+            mask |= 1 << pk
+    return mask
+
+
+def _refresh_mask(seeker: JobSeeker) -> None:
+    mask = skill_mask(
+        JobSeekerSkill.objects.filter(seeker=seeker).values_list("skill_id", flat=True)
+    )
+    JobSeeker.objects.filter(pk=seeker.pk).update(skill_mask=mask)
+    seeker.skill_mask = mask
+
+
 def seeker_add_skill(*, seeker: JobSeeker, skill: Skill) -> None:
     """A completed course teaches its skill (called inside enrolment_complete)."""
     JobSeekerSkill.objects.bulk_create(
         [JobSeekerSkill(seeker=seeker, skill=skill)], ignore_conflicts=True
     )
+    _refresh_mask(seeker)
 
 
 # --- proposals and placements ------------------------------------------------------------

@@ -3,11 +3,12 @@
 the whole region every night and for one household whenever its figures change.
 
 Set-based, on SQLite and PostgreSQL alike (no Python loop per household):
-1. each active rule adds the facts that meet it to a temporary table, one
-   INSERT ... SELECT per rule (the household's latest year, compared with the year
-   before; the latest event of the kinds in the look-back);
+1. the households whose latest recent year meets a figure rule go into a temporary
+   table with that year and the year before (one pass with window functions); each active
+   rule adds the facts that meet it to a second temporary table, one INSERT ... SELECT
+   per rule (the latest event of its kinds in the look-back for event rules);
 2. open flags whose need was resolved are cleared as "resolved";
-3. open flags still firing get the latest figures (UPDATE ... FROM);
+3. open flags still firing get the latest figures if they changed (UPDATE ... FROM);
 4. open flags of a figure rule no longer firing are cleared as "no longer applies"
    (an event flag stays until someone resolves it);
 5. new flags are inserted for facts with no open flag, unless a worker already
@@ -52,6 +53,7 @@ from doorstep.registry.models import Household
 
 CHANNEL = "task:livelihoods:relapse_watch"
 FIRING = "livelihoods_firing"
+LATEST = "livelihoods_latest"
 # Figure rules read the latest year on record if it is this recent.
 RECENT_YEARS = 2
 EVENT_KINDS = {
@@ -200,51 +202,77 @@ def _ids_clause(column: str, household_ids) -> tuple[str, list]:
     return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", ids
 
 
-def _firing_sql(rule: RelapseRule, *, today: dt.date, household_ids) -> tuple[str, list] | None:
+def _latest_sql(rules, *, today: dt.date, household_ids) -> tuple[str, list]:
+    """The households whose latest recent year meets at least one figure rule, with
+    that year's figures and the year before's: one pass over HouseholdYear with window
+    functions (LAG, LEAD), on SQLite and PostgreSQL alike. Keeping only candidates
+    keeps the temporary table a tenth of the region."""
     year_t = HouseholdYear._meta.db_table
+    where, ids = _ids_clause("y.household_id", household_ids)
+    conditions, params = [], []
+    for rule in rules:
+        if rule.kind == RuleKind.INCOME_BELOW and rule.threshold is not None:
+            conditions.append("(t.sources > 0 AND t.ipp < CAST(%s AS NUMERIC))")
+            params.append(str(rule.threshold))
+        elif rule.kind == RuleKind.INCOME_DROP and rule.share is not None:
+            conditions.append(
+                "(t.sources > 0 AND t.prev_sources > 0 AND t.prev_ipp > 0"
+                " AND t.ipp < t.prev_ipp * CAST(%s AS NUMERIC))"
+            )
+            params.append(str(1 - Decimal(rule.share)))
+        elif rule.kind == RuleKind.MEDICAL_SHARE and rule.share is not None:
+            conditions.append("(t.medical > 0 AND t.medical > t.total * CAST(%s AS NUMERIC))")
+            params.append(str(rule.share))
+    window = "OVER (PARTITION BY y.household_id ORDER BY y.year)"
+    previous = f"LAG(y.year) {window} = y.year - 1"
+    return (
+        f"CREATE TEMPORARY TABLE {LATEST} AS SELECT t.household_id, t.year, t.ipp, t.total,"
+        " t.medical, t.sources, t.prev_ipp, t.prev_sources FROM ("
+        "SELECT y.household_id, y.year, y.income_per_person AS ipp, y.income_total AS total,"
+        " y.medical_spending AS medical, y.sources,"
+        f" CASE WHEN {previous} THEN LAG(y.income_per_person) {window} END AS prev_ipp,"
+        f" CASE WHEN {previous} THEN LAG(y.sources) {window} END AS prev_sources,"
+        f" LEAD(y.year) {window} AS next_year"
+        f" FROM {year_t} y WHERE y.year >= %s" + where + ") t"
+        " WHERE t.next_year IS NULL AND t.year >= %s AND ("
+        + " OR ".join(conditions or ["1 = 0"])
+        + ")",
+        [today.year - RECENT_YEARS - 1, *ids, today.year - RECENT_YEARS, *params],
+    )
+
+
+def _firing_sql(rule: RelapseRule, *, today: dt.date, household_ids) -> tuple[str, list] | None:
     event_t = LifeEvent._meta.db_table
     insert = f"INSERT INTO {FIRING} (household_id, rule_id, basis, year, value, reference, lim, event_id) "
-    latest = (
-        f" AND NOT EXISTS (SELECT 1 FROM {year_t} n WHERE n.household_id = y.household_id"
-        " AND n.year > y.year)"
-    )
-    min_year = today.year - RECENT_YEARS
+    basis = "'y' || CAST(y.year AS VARCHAR(8))"
     if rule.kind == RuleKind.INCOME_BELOW:
         if rule.threshold is None:
             return None
-        where, ids = _ids_clause("y.household_id", household_ids)
         return (
-            insert + "SELECT y.household_id, %s, 'y' || CAST(y.year AS VARCHAR(8)), y.year,"
-            f" y.income_per_person, NULL, CAST(%s AS NUMERIC), NULL FROM {year_t} y"
-            " WHERE y.year >= %s AND y.sources > 0"
-            " AND y.income_per_person < CAST(%s AS NUMERIC)" + latest + where,
-            [rule.pk, str(rule.threshold), min_year, str(rule.threshold), *ids],
+            insert + f"SELECT y.household_id, %s, {basis}, y.year, y.ipp, NULL,"
+            f" CAST(%s AS NUMERIC), NULL FROM {LATEST} y"
+            " WHERE y.sources > 0 AND y.ipp < CAST(%s AS NUMERIC)",
+            [rule.pk, str(rule.threshold), str(rule.threshold)],
         )
     if rule.kind == RuleKind.INCOME_DROP:
         if rule.share is None:
             return None
-        where, ids = _ids_clause("y.household_id", household_ids)
         keep = str(1 - Decimal(rule.share))
         return (
-            insert + "SELECT y.household_id, %s, 'y' || CAST(y.year AS VARCHAR(8)), y.year,"
-            " y.income_per_person, p.income_per_person, CAST(%s AS NUMERIC), NULL"
-            f" FROM {year_t} y JOIN {year_t} p ON p.household_id = y.household_id"
-            " AND p.year = y.year - 1"
-            " WHERE y.year >= %s AND y.sources > 0 AND p.sources > 0"
-            " AND p.income_per_person > 0"
-            " AND y.income_per_person < p.income_per_person * CAST(%s AS NUMERIC)" + latest + where,
-            [rule.pk, str(rule.share), min_year, keep, *ids],
+            insert + f"SELECT y.household_id, %s, {basis}, y.year, y.ipp, y.prev_ipp,"
+            f" CAST(%s AS NUMERIC), NULL FROM {LATEST} y"
+            " WHERE y.sources > 0 AND y.prev_sources > 0 AND y.prev_ipp > 0"
+            " AND y.ipp < y.prev_ipp * CAST(%s AS NUMERIC)",
+            [rule.pk, str(rule.share), keep],
         )
     if rule.kind == RuleKind.MEDICAL_SHARE:
         if rule.share is None:
             return None
-        where, ids = _ids_clause("y.household_id", household_ids)
         return (
-            insert + "SELECT y.household_id, %s, 'y' || CAST(y.year AS VARCHAR(8)), y.year,"
-            " y.medical_spending, y.income_total, CAST(%s AS NUMERIC), NULL"
-            f" FROM {year_t} y WHERE y.year >= %s AND y.medical_spending > 0"
-            " AND y.medical_spending > y.income_total * CAST(%s AS NUMERIC)" + latest + where,
-            [rule.pk, str(rule.share), min_year, str(rule.share), *ids],
+            insert + f"SELECT y.household_id, %s, {basis}, y.year, y.medical, y.total,"
+            f" CAST(%s AS NUMERIC), NULL FROM {LATEST} y"
+            " WHERE y.medical > 0 AND y.medical > y.total * CAST(%s AS NUMERIC)",
+            [rule.pk, str(rule.share), str(rule.share)],
         )
     kinds = EVENT_KINDS.get(rule.kind)
     if not kinds or not rule.lookback_days:
@@ -282,7 +310,19 @@ def relapse_evaluate(
     flag_t = RelapseFlag._meta.db_table
     rules = list(RelapseRule.objects.filter(is_active=True))
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The region's two latest years join in memory instead of spilling in batches.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(f"DROP TABLE IF EXISTS {FIRING}")
+        cursor.execute(f"DROP TABLE IF EXISTS {LATEST}")
+        if any(r.kind in FIGURE_RULES for r in rules):
+            cursor.execute(*_latest_sql(rules, today=today, household_ids=household_ids))
+        else:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {LATEST} (household_id BIGINT, year INTEGER,"
+                " ipp NUMERIC, total NUMERIC, medical NUMERIC, sources INTEGER,"
+                " prev_ipp NUMERIC, prev_sources INTEGER)"
+            )
         cursor.execute(
             f"CREATE TEMPORARY TABLE {FIRING} (household_id BIGINT NOT NULL,"
             " rule_id BIGINT NOT NULL, basis VARCHAR(24) NOT NULL, year INTEGER,"
@@ -314,12 +354,18 @@ def relapse_evaluate(
             evaluated_at=now,
         )
 
-        # 3. Open flags still firing: the latest figures.
+        # 3. Open flags still firing whose figures changed (most nights: none of them,
+        # so the region's open flags are read, not rewritten).
         cursor.execute(
             f"UPDATE {flag_t} SET basis = f.basis, year = f.year, value = f.value,"
             " reference = f.reference, rule_limit = f.lim, event_id = f.event_id,"
             f" evaluated_at = %s FROM {FIRING} f WHERE {flag_t}.household_id = f.household_id"
-            f" AND {flag_t}.rule_id = f.rule_id AND {flag_t}.status = 'open'" + scope,
+            f" AND {flag_t}.rule_id = f.rule_id AND {flag_t}.status = 'open'"
+            f" AND ({flag_t}.basis <> f.basis"
+            f" OR COALESCE({flag_t}.value, -1) <> COALESCE(f.value, -1)"
+            f" OR COALESCE({flag_t}.reference, -1) <> COALESCE(f.reference, -1)"
+            f" OR COALESCE({flag_t}.rule_limit, -1) <> COALESCE(f.lim, -1)"
+            f" OR COALESCE({flag_t}.event_id, 0) <> COALESCE(f.event_id, 0))" + scope,
             [stamp, *ids],
         )
         result.refreshed = max(cursor.rowcount, 0)
@@ -351,6 +397,7 @@ def relapse_evaluate(
         )
         result.raised = max(cursor.rowcount, 0)
         cursor.execute(f"DROP TABLE {FIRING}")
+        cursor.execute(f"DROP TABLE {LATEST}")
     return result
 
 

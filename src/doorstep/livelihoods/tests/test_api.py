@@ -15,6 +15,12 @@ TODAY = dt.date.today()
 API = "/api/v1/livelihoods"
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    # Messages are compared in English; requests otherwise default to Chinese.
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def world(team_leader, worker_a, household_a, areas):
     emp = employer(team_leader, areas["village_a"], latitude=41.17, longitude=80.26)
