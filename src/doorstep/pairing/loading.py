@@ -144,38 +144,46 @@ def load(area: Area, *, capacity: int) -> Loaded:
         )
     )
     units = {u for u, _p in twinnings}
-    staff_qs = User.objects.filter(is_active=True, role__in=PAIRABLE_ROLES).filter(
-        Q(area__path__gte=low, area__path__lt=high)
-        | Q(unit_membership__unit_id__in=units)
-        | Q(pk__in=paired_here.values("worker_id"))
+    # Two reads, never "A OR id IN (subquery)": at regional scale that subquery is
+    # too big to hash and PostgreSQL would run it once per staff row.
+    pairable = User.objects.filter(is_active=True, role__in=PAIRABLE_ROLES)
+    columns = (
+        "pk",
+        "latitude",
+        "longitude",
+        "languages",
+        "skills",
+        "area__path",
+        "unit_membership__unit_id",
     )
     staff = list(
-        staff_qs.order_by("pk")
-        .values_list(
-            "pk",
-            "latitude",
-            "longitude",
-            "languages",
-            "skills",
-            "area__path",
-            "unit_membership__unit_id",
-        )
-        .distinct()
+        pairable.filter(
+            Q(area__path__gte=low, area__path__lt=high) | Q(unit_membership__unit_id__in=units)
+        ).values_list(*columns)
     )
+    found = {row[0] for row in staff}
+    elsewhere = sorted(set(current.values()) - found)  # paired here, based elsewhere
+    for i in range(0, len(elsewhere), 5000):
+        staff += list(pairable.filter(pk__in=elsewhere[i : i + 5000]).values_list(*columns))
+    staff.sort(key=lambda row: row[0])
     W = len(staff)
     w_ids = np.array([s[0] for s in staff], dtype=np.int64)
     w_index = {int(pk): i for i, pk in enumerate(w_ids)}
-    # Pairings the staff hold outside the area count against their capacity. Asked
-    # from the other side when the area is large: pairings outside it whose worker
-    # is one of ours (a join, no list of a million ids in the query).
-    outside = dict(
+    # Pairings the staff hold outside the area count against their capacity: all
+    # their active pairings (one pass over the active-pairing index) minus those here.
+    inside: dict[int, int] = {}
+    for worker_id in current.values():
+        inside[worker_id] = inside.get(worker_id, 0) + 1
+    outside = {}
+    for worker_id, n in (
         Pairing.objects.active()
-        .filter(worker_id__in=staff_qs.values("pk"))
-        .exclude(households_under(area, via="household__"))
         .values("worker_id")
         .annotate(n=Count("id"))
         .values_list("worker_id", "n")
-    )
+        .iterator(chunk_size=50000)
+    ):
+        if worker_id in w_index and n > inside.get(worker_id, 0):
+            outside[worker_id] = n - inside.get(worker_id, 0)
     # Every unit's twinned village paths (all of them: a unit twinned into the area
     # may also be twinned elsewhere, which does not matter here).
     unit_villages: dict[int, list[str]] = {}
