@@ -115,7 +115,9 @@ def test_map_and_charts_load_local_libraries_and_work_without_tiles(
     client, areas, data, supervisor, settings
 ):
     settings.DOORSTEP_TILE_URL = ""
-    body = _page(client, supervisor, areas["township"]).content.decode()
+    client.force_login(supervisor)
+    url = reverse("insights:area", args=[areas["township"].pk])
+    body = client.get(url, Q3, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     for asset in (
         "vendor/echarts/echarts.min.js",
         "vendor/leaflet/leaflet.js",
