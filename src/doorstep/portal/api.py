@@ -38,20 +38,20 @@ def _channel(name: str) -> str:
 # --- sign-in ------------------------------------------------------------------------
 
 
-class CodeRequestIn(Schema):
+class PortalCodeRequestIn(Schema):
     phone: Text = Field(max_length=20, description="The resident's 11-digit mobile number.")
 
 
-class DetailOut(Schema):
+class PortalDetailOut(Schema):
     detail: str
 
 
-class SessionIn(Schema):
+class PortalSessionIn(Schema):
     phone: Text = Field(max_length=20)
     code: Text = Field(max_length=6, description="The 6-digit code from the SMS.")
 
 
-class SessionOut(Schema):
+class PortalSessionOut(Schema):
     token: str = Field(description="Bearer token for the other portal operations. Shown once.")
     expires_at: dt.datetime
 
@@ -63,12 +63,12 @@ def _throttled(exc: auth.Throttled):
 @router.post(
     "/codes",
     auth=None,
-    response={202: DetailOut, **error_responses(), **THROTTLED},
+    response={202: PortalDetailOut, **error_responses(), **THROTTLED},
     summary="Send a sign-in code by SMS",
     description="The answer is the same whether or not the number is in the registry. "
     "At most one code a minute and five an hour per number (429).",
 )
-def codes_create(request, payload: CodeRequestIn):
+def codes_create(request, payload: PortalCodeRequestIn):
     try:
         auth.code_request(phone=payload.phone)
     except auth.Throttled as exc:
@@ -79,11 +79,11 @@ def codes_create(request, payload: CodeRequestIn):
 @router.post(
     "/sessions",
     auth=None,
-    response={201: SessionOut, **error_responses()},
+    response={201: PortalSessionOut, **error_responses()},
     summary="Sign in with the code",
     description="A code is valid for 5 minutes, once, and allows 5 wrong tries.",
 )
-def sessions_create(request, payload: SessionIn):
+def sessions_create(request, payload: PortalSessionIn):
     resident = auth.code_verify(phone=payload.phone, code=payload.code)
     token, session = auth.session_start(resident=resident)
     return 201, {"token": token, "expires_at": session.expires_at}
@@ -102,7 +102,7 @@ def sessions_delete(request):
 # --- the household's record -----------------------------------------------------------
 
 
-class MemberOut(Schema):
+class PortalMemberOut(Schema):
     id: int
     name: str
     relationship: str
@@ -116,7 +116,7 @@ class MemberOut(Schema):
         return (obj.id_number or "")[-4:]
 
 
-class HouseholdOut(Schema):
+class PortalHouseholdOut(Schema):
     id: int
     household_no: str
     area: str
@@ -125,14 +125,14 @@ class HouseholdOut(Schema):
     languages: str
     annual_income: str | None
     vulnerabilities: list[str]
-    members: list[MemberOut]
+    members: list[PortalMemberOut]
     paired_worker: str
     paired_worker_phone: str
 
 
 @router.get(
     "/household",
-    response={200: HouseholdOut, **error_responses()},
+    response={200: PortalHouseholdOut, **error_responses()},
     summary="The resident's household record",
 )
 def household_get(request):
@@ -156,20 +156,20 @@ def household_get(request):
     }
 
 
-class NeedEventOut(Schema):
+class PortalNeedEventOut(Schema):
     kind: str
     at: dt.datetime
     to_status: str
 
 
-class NeedOut(Schema):
+class PortalNeedOut(Schema):
     id: int
     category: str
     title: str
     description: str
     status: str
     opened_at: dt.datetime
-    timeline: list[NeedEventOut]
+    timeline: list[PortalNeedEventOut]
     rated: bool
 
     @staticmethod
@@ -181,13 +181,13 @@ class NeedOut(Schema):
         return any(f.cycle == obj.cycle for f in obj.feedback.all())
 
 
-class NeedListOut(Schema):
-    items: list[NeedOut]
+class PortalNeedListOut(Schema):
+    items: list[PortalNeedOut]
 
 
 @router.get(
     "/needs",
-    response={200: NeedListOut, **error_responses()},
+    response={200: PortalNeedListOut, **error_responses()},
     summary="The household's needs and where each stands",
 )
 def needs_list(request):
@@ -198,14 +198,14 @@ def needs_list(request):
 
 @router.get(
     "/needs/{need_id}",
-    response={200: NeedOut, **error_responses(404)},
+    response={200: PortalNeedOut, **error_responses(404)},
     summary="One need with its timeline",
 )
 def needs_get(request, need_id: NeedId):
     return selectors.own_need(request.auth, need_id, channel=_channel("need"))
 
 
-class NeedIn(Schema):
+class PortalNeedIn(Schema):
     category: str = Field(description="casework need category, e.g. housing")
     title: Text = Field(max_length=200)
     description: Text = Field("", max_length=4000)
@@ -213,10 +213,10 @@ class NeedIn(Schema):
 
 @router.post(
     "/needs",
-    response={201: NeedOut, **error_responses()},
+    response={201: PortalNeedOut, **error_responses()},
     summary="Ask for help: a new need for the household's worker",
 )
-def needs_create(request, payload: NeedIn):
+def needs_create(request, payload: PortalNeedIn):
     resident = request.auth
     need = services.resident_need_submit(
         resident=resident, channel=_channel("needs_create"), **payload.dict()
@@ -224,12 +224,12 @@ def needs_create(request, payload: NeedIn):
     return 201, selectors.own_need(resident, need.pk, channel=_channel("needs_create"))
 
 
-class FeedbackIn(Schema):
+class PortalFeedbackIn(Schema):
     satisfaction: int = Field(ge=1, le=5)
     comment: Text = Field("", max_length=2000)
 
 
-class FeedbackOut(Schema):
+class PortalFeedbackOut(Schema):
     need: int = Field(alias="need_id")
     satisfaction: int
     comment: str
@@ -237,10 +237,10 @@ class FeedbackOut(Schema):
 
 @router.post(
     "/needs/{need_id}/feedback",
-    response={201: FeedbackOut, **error_responses(404)},
+    response={201: PortalFeedbackOut, **error_responses(404)},
     summary="Rate the help received on a resolved need (once per cycle)",
 )
-def feedback_create(request, need_id: NeedId, payload: FeedbackIn):
+def feedback_create(request, need_id: NeedId, payload: PortalFeedbackIn):
     resident = request.auth
     need = selectors.own_need(resident, need_id, channel=_channel("feedback"))
     feedback = services.resident_feedback_give(
@@ -249,7 +249,7 @@ def feedback_create(request, need_id: NeedId, payload: FeedbackIn):
     return 201, feedback
 
 
-class ContactOut(Schema):
+class PortalContactOut(Schema):
     occurred_at: dt.datetime
     kind: str
     worker: str
@@ -259,13 +259,13 @@ class ContactOut(Schema):
         return f"{obj.worker.last_name}{obj.worker.first_name}".strip() if obj.worker else ""
 
 
-class ContactListOut(Schema):
-    items: list[ContactOut]
+class PortalContactListOut(Schema):
+    items: list[PortalContactOut]
 
 
 @router.get(
     "/contacts",
-    response={200: ContactListOut, **error_responses()},
+    response={200: PortalContactListOut, **error_responses()},
     summary="Visits and calls to the household, newest first",
 )
 def contacts_list(request):
@@ -274,7 +274,7 @@ def contacts_list(request):
     return {"items": selectors.own_contacts(resident)}
 
 
-class OpeningOut(Schema):
+class PortalOpeningOut(Schema):
     at: dt.datetime
     who: str
     role: str
@@ -282,13 +282,13 @@ class OpeningOut(Schema):
     channel: str
 
 
-class OpeningListOut(Schema):
-    items: list[OpeningOut]
+class PortalOpeningListOut(Schema):
+    items: list[PortalOpeningOut]
 
 
 @router.get(
     "/record-openings",
-    response={200: OpeningListOut, **error_responses()},
+    response={200: PortalOpeningListOut, **error_responses()},
     summary="Who opened or changed the household's record, and when",
     description="Workers and team leaders by name, other staff by role.",
 )
@@ -296,17 +296,17 @@ def openings_list(request):
     return {"items": selectors.record_openings(request.auth)}
 
 
-class ConsentOut(Schema):
+class PortalConsentOut(Schema):
     purpose: str
     given: bool
     since: dt.datetime | None
 
 
-class ConsentListOut(Schema):
-    items: list[ConsentOut]
+class PortalConsentListOut(Schema):
+    items: list[PortalConsentOut]
 
 
-class ConsentIn(Schema):
+class PortalConsentIn(Schema):
     purpose: Literal["contacts", "data_use"]
     given: bool
 
@@ -315,18 +315,20 @@ def _consents(resident) -> dict:
     return {"items": consent_state(resident.household_id)}
 
 
-@router.get("/consent", response={200: ConsentListOut, **error_responses()}, summary="Your consent")
+@router.get(
+    "/consent", response={200: PortalConsentListOut, **error_responses()}, summary="Your consent"
+)
 def consent_get(request):
     return _consents(request.auth)
 
 
 @router.put(
     "/consent",
-    response={200: ConsentListOut, **error_responses()},
+    response={200: PortalConsentListOut, **error_responses()},
     summary="Give or withdraw consent",
     description="Withdrawing consent to `contacts` stops scheduled visits and calls.",
 )
-def consent_put(request, payload: ConsentIn):
+def consent_put(request, payload: PortalConsentIn):
     resident = request.auth
     services.resident_consent_set(
         resident=resident, purpose=payload.purpose, given=payload.given, channel=_channel("consent")
@@ -334,11 +336,11 @@ def consent_put(request, payload: ConsentIn):
     return _consents(resident)
 
 
-class CorrectionIn(Schema):
+class PortalCorrectionIn(Schema):
     message: Text = Field(max_length=2000)
 
 
-class CorrectionOut(Schema):
+class PortalCorrectionOut(Schema):
     id: int
     message: str
     status: str
@@ -346,16 +348,16 @@ class CorrectionOut(Schema):
     answer: str
 
 
-class CorrectionListOut(Schema):
-    items: list[CorrectionOut]
+class PortalCorrectionListOut(Schema):
+    items: list[PortalCorrectionOut]
 
 
 @router.post(
     "/corrections",
-    response={201: CorrectionOut, **error_responses()},
+    response={201: PortalCorrectionOut, **error_responses()},
     summary="Ask for a correction of the record",
 )
-def corrections_create(request, payload: CorrectionIn):
+def corrections_create(request, payload: PortalCorrectionIn):
     return 201, services.resident_correction_ask(
         resident=request.auth, message=payload.message, channel=_channel("corrections")
     )
@@ -363,7 +365,7 @@ def corrections_create(request, payload: CorrectionIn):
 
 @router.get(
     "/corrections",
-    response={200: CorrectionListOut, **error_responses()},
+    response={200: PortalCorrectionListOut, **error_responses()},
     summary="Your correction requests still open",
 )
 def corrections_list(request):

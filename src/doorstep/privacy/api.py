@@ -29,13 +29,13 @@ def _require_editor(user) -> None:
         raise HttpError(403, _("Your role may not change household records."))
 
 
-class ConsentStateOut(Schema):
+class PrivacyConsentStateOut(Schema):
     purpose: str
     given: bool
     since: dt.datetime | None = Field(description="Null: given on joining the programme.")
 
 
-class ConsentChangeOut(Schema):
+class PrivacyConsentChangeOut(Schema):
     purpose: str
     given: bool
     method: str
@@ -49,28 +49,28 @@ class ConsentChangeOut(Schema):
         return obj.recorded_by_resident_id is not None
 
 
-class HouseholdPrivacyOut(Schema):
+class PrivacyHouseholdPrivacyOut(Schema):
     household: int
     programme_status: str
     left_on: dt.date | None
     anonymised: bool
-    consent: list[ConsentStateOut]
-    history: list[ConsentChangeOut]
+    consent: list[PrivacyConsentStateOut]
+    history: list[PrivacyConsentChangeOut]
 
 
-class ConsentIn(Schema):
+class PrivacyConsentIn(Schema):
     purpose: Literal["contacts", "data_use"]
     given: bool
     method: StaffMethod
     note: Text = Field("", max_length=200)
 
 
-class ProgrammeIn(Schema):
+class PrivacyProgrammeIn(Schema):
     programme_status: Literal["active", "left"]
     left_on: dt.date | None = None
 
 
-class CorrectionOut(Schema):
+class PrivacyCorrectionOut(Schema):
     id: int
     household: int = Field(alias="household_id")
     message: str
@@ -80,16 +80,16 @@ class CorrectionOut(Schema):
     answer: str
 
 
-class CorrectionListQuery(Schema):
+class PrivacyCorrectionListQuery(Schema):
     status: Literal["open", "corrected", "declined"] = "open"
     limit: int = Field(50, ge=1, le=200)
 
 
-class CorrectionListOut(Schema):
-    items: list[CorrectionOut]
+class PrivacyCorrectionListOut(Schema):
+    items: list[PrivacyCorrectionOut]
 
 
-class CorrectionResolveIn(Schema):
+class PrivacyCorrectionResolveIn(Schema):
     status: Literal["corrected", "declined"]
     answer: Text = Field("", max_length=2000)
 
@@ -110,7 +110,7 @@ def _privacy_out(household) -> dict:
 
 @router.get(
     "/households/{household_id}",
-    response={200: HouseholdPrivacyOut, **error_responses(404)},
+    response={200: PrivacyHouseholdPrivacyOut, **error_responses(404)},
     summary="A household's consent, its history and programme status",
 )
 def household_privacy(request, household_id: HouseholdId):
@@ -120,12 +120,12 @@ def household_privacy(request, household_id: HouseholdId):
 
 @router.post(
     "/households/{household_id}/consent",
-    response={200: HouseholdPrivacyOut, **error_responses(403, 404)},
+    response={200: PrivacyHouseholdPrivacyOut, **error_responses(403, 404)},
     summary="Record a household's consent or its withdrawal",
     description="Withdrawing consent to `contacts` removes the household from the contact "
     "schedule (no visit or call is due) until it is given again.",
 )
-def consent_record(request, household_id: HouseholdId, payload: ConsentIn):
+def consent_record(request, household_id: HouseholdId, payload: PrivacyConsentIn):
     user = request.auth
     household = household_for(user, household_id, channel=CHANNEL)
     _require_editor(user)
@@ -135,10 +135,10 @@ def consent_record(request, household_id: HouseholdId, payload: ConsentIn):
 
 @router.put(
     "/households/{household_id}/programme",
-    response={200: HouseholdPrivacyOut, **error_responses(403, 404)},
+    response={200: PrivacyHouseholdPrivacyOut, **error_responses(403, 404)},
     summary="Record that a household left the programme, or is back in it",
 )
-def programme_set(request, household_id: HouseholdId, payload: ProgrammeIn):
+def programme_set(request, household_id: HouseholdId, payload: PrivacyProgrammeIn):
     user = request.auth
     household = household_for(user, household_id, channel=CHANNEL)
     _require_editor(user)
@@ -154,10 +154,10 @@ def programme_set(request, household_id: HouseholdId, payload: ProgrammeIn):
 
 @router.get(
     "/corrections",
-    response={200: CorrectionListOut, **error_responses()},
+    response={200: PrivacyCorrectionListOut, **error_responses()},
     summary="Residents' correction requests in the caller's area, oldest first",
 )
-def corrections_list(request, query: Query[CorrectionListQuery]):
+def corrections_list(request, query: Query[PrivacyCorrectionListQuery]):
     qs = (
         selectors.correction_requests_visible_to(request.auth)
         .filter(status=query.status)
@@ -168,10 +168,10 @@ def corrections_list(request, query: Query[CorrectionListQuery]):
 
 @router.post(
     "/corrections/{request_id}/resolve",
-    response={200: CorrectionOut, **error_responses(403, 404)},
+    response={200: PrivacyCorrectionOut, **error_responses(403, 404)},
     summary="Close a correction request: corrected, or declined with the reason",
 )
-def correction_resolve(request, request_id: RequestId, payload: CorrectionResolveIn):
+def correction_resolve(request, request_id: RequestId, payload: PrivacyCorrectionResolveIn):
     user = request.auth
     item = selectors.correction_request_for(user, request_id, channel=CHANNEL)
     _require_editor(user)

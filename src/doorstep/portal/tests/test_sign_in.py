@@ -139,7 +139,9 @@ def test_a_wrong_code_on_the_page_says_so_with_400(client, resident_a):
     client.post(reverse("portal:sign_in"), {"phone": PHONE})
     code = last_code(PHONE)
     response = client.post(
-        reverse("portal:code"), {"phone": PHONE, "code": f"{(int(code) + 1) % 1_000_000:06d}"}
+        reverse("portal:code"),
+        {"phone": PHONE, "code": f"{(int(code) + 1) % 1_000_000:06d}"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     assert "This code is not right" in response.content.decode()

@@ -89,7 +89,7 @@ def test_withdrawing_data_use_consent_leaves_the_schedule_alone(paired, worker_a
 def test_the_due_list_page_and_api_say_why_the_household_is_not_due(paired, worker_a, client):
     _withdraw(paired, worker_a)
     client.force_login(worker_a)
-    page = client.get(reverse("casework:home")).content.decode()
+    page = client.get(reverse("casework:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "No visits or calls: consent withdrawn" in page
     assert reverse("privacy:household", args=[paired.pk]) in page
     items = client.get("/api/v1/casework/due").json()["items"]
@@ -128,7 +128,7 @@ def test_the_worker_records_a_withdrawal_on_the_household_privacy_page(paired, w
     )
     assert response.status_code == 302
     assert not ContactSchedule.objects.filter(household=paired).exists()
-    page = client.get(url).content.decode()
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-consent="contacts" data-given="0"' in page
     assert "No visits or calls are scheduled while this consent is withdrawn." in page
 
