@@ -24,7 +24,7 @@ from collections.abc import Callable
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -379,10 +379,11 @@ def plan_apply(*, actor, plan: PairingPlan, channel: str, on: dt.date | None = N
         household_id__in=starting.values("household_id"), last_contact_at__isnull=False
     ).update(worker_id=Subquery(new_worker.values("new_worker_id")[:1]))
     # Never contacted (or no schedule yet): the due date counts from the new pairing.
-    contacted = ContactSchedule.objects.filter(last_contact_at__isnull=False).values("household_id")
-    fresh = list(
-        starting.exclude(household_id__in=contacted).values_list("household_id", flat=True)
+    # NOT EXISTS, not NOT IN: PostgreSQL turns it into an anti-join at any size.
+    contacted = ContactSchedule.objects.filter(
+        household_id=OuterRef("household_id"), last_contact_at__isnull=False
     )
+    fresh = list(starting.exclude(Exists(contacted)).values_list("household_id", flat=True))
     for i in range(0, len(fresh), 5000):
         schedule_refresh(household_ids=fresh[i : i + 5000], today=today)
     _audit_bulk(actor, plan, ended_ids, channel)
