@@ -52,7 +52,7 @@ class TargetOut(Schema):
     met: bool | None
 
 
-class UnitOut(Schema):
+class InsightsUnitOut(Schema):
     unit_id: int
     name: str
     referrals: Figure
@@ -88,7 +88,7 @@ class DashboardOut(Schema):
     snapshot_day: dt.date | None = Field(description="Day of the households and open needs.")
     figures: dict[str, Figure]
     targets: list[TargetOut]
-    units: list[UnitOut]
+    units: list[InsightsUnitOut]
     children: list[ChildOut]
     series: list[SeriesPoint]
     livelihoods: dict[str, Figure] | None
@@ -128,13 +128,13 @@ class MapOut(Schema):
     truncated: bool = Field(description="True when more points exist than were sent.")
 
 
-class TeamOut(Schema):
+class InsightsTeamOut(Schema):
     area: AreaRef
     leaders: list[str]
 
 
 class TeamListOut(Schema):
-    teams: list[TeamOut]
+    teams: list[InsightsTeamOut]
 
 
 class LeaderOut(Schema):
