@@ -87,7 +87,7 @@ class RoundCreateIn(InputSchema):
     )
 
 
-class AreaRefOut(Schema):
+class WelfareAreaOut(Schema):
     id: int
     name: str
 
@@ -114,7 +114,7 @@ class TallyOut(Schema):
 class RoundOut(Schema):
     id: int
     name: str
-    area: AreaRefOut
+    area: WelfareAreaOut
     status: WelfareRoundStatus
     starts_on: dt.date
     deadline: dt.date
@@ -133,11 +133,11 @@ class RoundPageOut(Schema):
 
 
 class ChildCoverageOut(TallyOut):
-    area: AreaRefOut
+    area: WelfareAreaOut
 
 
 class RoundDetailOut(RoundOut):
-    shown_area: AreaRefOut = Field(description="The area `children` divide.")
+    shown_area: WelfareAreaOut = Field(description="The area `children` divide.")
     shown: TallyOut = Field(description="Coverage in shown_area.")
     children: list[ChildCoverageOut]
 
@@ -240,7 +240,7 @@ class ReassignOut(Schema):
     reassigned: int
 
 
-class EmptyIn(InputSchema):
+class WelfareEmptyIn(InputSchema):
     pass
 
 
@@ -455,7 +455,7 @@ def rounds_reassign(
     summary="Close a round",
 )
 def rounds_close(
-    request, payload: EmptyIn, round_id: RoundId, idempotency_key: IdempotencyKey = None
+    request, payload: WelfareEmptyIn, round_id: RoundId, idempotency_key: IdempotencyKey = None
 ):
     user = request.auth
     welfare_round = sel.round_for(user, round_id)

@@ -108,14 +108,14 @@ class BoardOut(Schema):
     items: list[BoardRowOut]
 
 
-class EventOut(Schema):
+class CallEventOut(Schema):
     kind: str
     at: dt.datetime
     note: str
 
 
 class CallDetailOut(CallOut):
-    events: list[EventOut]
+    events: list[CallEventOut]
 
 
 class DispatchIn(Schema):

@@ -844,7 +844,7 @@ def year_put(
 
 @router.post(
     "/households/{household_id}/events",
-    response={201: s.EventOut, **error_responses(403, 404)},
+    response={201: s.LifeEventOut, **error_responses(403, 404)},
     summary="Record a life event (runs the relapse watch at once)",
 )
 def events_create(
@@ -862,7 +862,7 @@ def events_create(
             note=payload.note,
             channel=CHANNEL,
         )
-        return 201, _dump(s.EventOut, event)
+        return 201, _dump(s.LifeEventOut, event)
 
     return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
 

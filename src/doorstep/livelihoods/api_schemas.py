@@ -488,7 +488,7 @@ class EventIn(Schema):
     note: Text = Field("", max_length=4000)
 
 
-class EventOut(Schema):
+class LifeEventOut(Schema):
     id: int
     household_id: int
     kind: str
