@@ -225,7 +225,7 @@ def test_the_due_list_holds_the_workers_paired_households(world, worker_a, worke
     due = body["overdue"] + body["due_this_week"] + body["later"]
     assert [d["household"] for d in due] == [world["household"].pk]
     body = ApiClient(worker_b).get(f"{BASE}/due").json()
-    assert body == {"overdue": [], "due_this_week": [], "later": []}
+    assert body == {"items": [], "overdue": [], "due_this_week": [], "later": []}
 
 
 def test_a_declined_referral_leaves_the_responders_need_list(world, responder):
