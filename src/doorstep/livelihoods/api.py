@@ -195,7 +195,10 @@ def openings_get(request, opening_id: PathId):
     summary="Close an opening",
 )
 def openings_close(
-    request, opening_id: PathId, payload: s.EmptyIn, idempotency_key: IdempotencyKey = None
+    request,
+    opening_id: PathId,
+    payload: s.LivelihoodsEmptyIn,
+    idempotency_key: IdempotencyKey = None,
 ):
     opening = selectors.opening_for(request.auth, opening_id)
 
@@ -338,7 +341,10 @@ def proposals_create(request, payload: s.ProposalIn, idempotency_key: Idempotenc
     summary="The resident agreed",
 )
 def proposals_agree(
-    request, proposal_id: PathId, payload: s.EmptyIn, idempotency_key: IdempotencyKey = None
+    request,
+    proposal_id: PathId,
+    payload: s.LivelihoodsEmptyIn,
+    idempotency_key: IdempotencyKey = None,
 ):
     proposal = selectors.proposal_for(request.auth, proposal_id, channel=CHANNEL)
 

@@ -117,7 +117,9 @@ class OpeningPageOut(Schema):
     next_cursor: str | None
 
 
-class EmptyIn(Schema):
+class LivelihoodsEmptyIn(Schema):
+    """No fields: the action is the whole request."""
+
     pass
 
 

@@ -127,7 +127,8 @@ def test_the_flag_opens_a_need_for_the_paired_worker(worker_a, team_leader, hous
     need = Need.objects.get(pk=flag.need_id)
     assert need.owner == worker_a and need.household == household_a
     assert need.category == NeedCategory.INCOME and need.urgency == "high"
-    assert "3,000 yuan" in need.description
+    # Written in the office's language (settings.LANGUAGE_CODE), with the figures.
+    assert "3,000" in need.description and "7,500" in need.description
 
 
 def test_without_a_paired_worker_the_flag_waits_without_a_need(worker_a, household_a):
