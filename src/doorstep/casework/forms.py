@@ -88,14 +88,29 @@ class FeedbackForm(_ClientIdForm):
 # --- pairing screen -------------------------------------------------------------------
 
 
+# A county supervisor may pair tens of thousands of staff: a <select> of all of them
+# took 19 s to build and weighed megabytes. Past this many, the worker is typed by
+# user name and looked up in the same scoped queryset when the form is checked.
+WORKER_SELECT_MAX = 200
+
+
 class _WorkerForm(forms.Form):
     """`workers` is the queryset of staff the caller may pair (selectors)."""
 
     def __init__(self, *args, workers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["worker"] = forms.ModelChoiceField(
-            label=_("worker"), queryset=workers, empty_label=None
-        )
+        if workers[: WORKER_SELECT_MAX + 1].count() > WORKER_SELECT_MAX:
+            self.fields["worker"] = forms.ModelChoiceField(
+                label=_("worker"),
+                queryset=workers,
+                to_field_name="username",
+                widget=forms.TextInput(attrs={"autocomplete": "off", "dir": "ltr"}),
+                help_text=_("The worker's user name."),
+            )
+        else:
+            self.fields["worker"] = forms.ModelChoiceField(
+                label=_("worker"), queryset=workers, empty_label=None
+            )
 
 
 class PairForm(_WorkerForm):

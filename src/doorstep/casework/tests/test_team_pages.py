@@ -7,9 +7,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from doorstep.accounts.models import Role
+from doorstep.casework import forms
 from doorstep.casework.models import ContactSchedule, Pairing
 from doorstep.casework.services import pairing_create
-from doorstep.core.testing import make_household
+from doorstep.core.testing import make_household, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +181,19 @@ def test_home_links_each_role_to_its_pages(team_leader, administrator, worker_a)
     )
     worker = _client(worker_a).get(reverse("casework:home")).content.decode()
     assert reverse("casework:pairings") not in worker and reverse("casework:units") not in worker
+
+
+def test_a_large_pool_of_workers_is_typed_by_user_name_not_listed(
+    team_leader, worker_a, household_a, areas, monkeypatch
+):
+
+    monkeypatch.setattr(forms, "WORKER_SELECT_MAX", 1)
+    make_user(role=Role.WORKER, area=areas["village_a"], username="worker_a2")
+    client = _client(team_leader)
+    page = client.get(reverse("casework:pairings")).content.decode()
+    assert '<select name="worker"' not in page and 'name="worker"' in page
+    url = reverse("casework:pairing_bulk")
+    client.post(url, {"worker": "nobody-here", "household_ids": [household_a.pk]})
+    assert not Pairing.objects.exists()
+    client.post(url, {"worker": worker_a.username, "household_ids": [household_a.pk]})
+    assert Pairing.objects.active().get().worker == worker_a
