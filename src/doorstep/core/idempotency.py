@@ -18,8 +18,9 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
 from doorstep.core.models import IdempotencyKey
@@ -68,3 +69,26 @@ def idempotent(
         record.response_body = body
         record.save(update_fields=["response_status", "response_body"])
         return status, body, False
+
+
+def idempotent_response(
+    request, key: UUID | None, payload: Any, run: Callable[[], tuple[int, Any]]
+):
+    """`idempotent` for an API handler: the answer as a JsonResponse, marked when it is
+    a replay; a PermissionDenied from the service becomes 403 in the API's error shape.
+    Handlers with their own conflict answers (409) catch those around this call."""
+    try:
+        status, body, replayed = idempotent(
+            user=request.auth,
+            key=key,
+            endpoint=f"{request.method} {request.path}",
+            payload=payload,
+            run=run,
+        )
+    except PermissionDenied as exc:
+        detail = str(exc) or _("Your role does not allow this.")
+        return JsonResponse({"detail": detail, "errors": []}, status=403)
+    response = JsonResponse(body, status=status)
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response

@@ -8,20 +8,19 @@ service and serialize. Creates run inside core.idempotency (Idempotency-Key).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Path, Query, Router
 from ninja.files import UploadedFile
 
 from doorstep.areas.selectors import area_for
-from doorstep.core.idempotency import HEADER, HEADER_DESCRIPTION, idempotent
+from doorstep.core.idempotency import HEADER, HEADER_DESCRIPTION, idempotent_response
 from doorstep.core.schemas import MAX_ID, error_responses
 from doorstep.hotline import selectors, services
 from doorstep.hotline.api_schemas import (
@@ -57,27 +56,6 @@ CHANNEL = "api:v1:hotline"
 IdempotencyKey = Annotated[UUID | None, Header(alias=HEADER, description=HEADER_DESCRIPTION)]
 CallId = Annotated[int, Path(ge=1, le=MAX_ID, description="Call id.")]
 ObjId = Annotated[int, Path(ge=1, le=MAX_ID, description="Record id.")]
-
-
-def _error(status: int, detail: str) -> JsonResponse:
-    return JsonResponse({"detail": detail, "errors": []}, status=status)
-
-
-def _write(request, key, payload, run: Callable[[], tuple[int, Any]]) -> HttpResponse:
-    try:
-        status, body, replayed = idempotent(
-            user=request.auth,
-            key=key,
-            endpoint=f"{request.method} {request.path}",
-            payload=payload,
-            run=run,
-        )
-    except PermissionDenied as exc:
-        return _error(403, str(exc) or _("Your role does not allow this."))
-    response = JsonResponse(body, status=status)
-    if replayed:
-        response["Idempotent-Replayed"] = "true"
-    return response
 
 
 def call_body(call) -> dict:
@@ -170,7 +148,7 @@ def call_create(
         )
         return 201, call_body(call)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.get("/calls", response={200: BoardOut, **error_responses(404)})
@@ -217,7 +195,7 @@ def call_dispatch(
         )
         return 201, _dispatch_body(d)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.post("/calls/{call_id}/safety-steps", response={200: CallOut, **error_responses(403, 404)})
@@ -228,7 +206,7 @@ def safety_step(request, call_id: CallId, payload: SafetyStepIn):
         services.safety_step_done(actor=request.auth, call=call, code=payload.code, channel=CHANNEL)
         return 200, call_body(call)
 
-    return _write(request, None, None, run)
+    return idempotent_response(request, None, None, run)
 
 
 @router.post(
@@ -248,7 +226,7 @@ def dispatch_step(request, dispatch_id: ObjId, payload: StepIn):
         )
         return 200, _dispatch_body(d)
 
-    return _write(request, None, None, run)
+    return idempotent_response(request, None, None, run)
 
 
 @router.post("/calls/{call_id}/callback", response={200: CallOut, **error_responses(403, 404)})
@@ -265,7 +243,7 @@ def callback(request, call_id: CallId, payload: CallbackIn):
         )
         return 200, call_body(c)
 
-    return _write(request, None, None, run)
+    return idempotent_response(request, None, None, run)
 
 
 @router.post("/calls/{call_id}/reopen", response={200: CallOut, **error_responses(403, 404)})
@@ -276,7 +254,7 @@ def reopen(request, call_id: CallId, payload: ReopenIn):
         c = services.call_reopen(actor=request.auth, call=call, note=payload.note, channel=CHANNEL)
         return 200, call_body(c)
 
-    return _write(request, None, None, run)
+    return idempotent_response(request, None, None, run)
 
 
 @router.post("/shifts", response={201: ShiftOut, **error_responses(403, 404)})
@@ -296,7 +274,7 @@ def shift_create(request, payload: ShiftIn, idempotency_key: IdempotencyKey = No
         )
         return 201, ShiftOut.from_orm(s).model_dump(mode="json")
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.get("/offices/{office_id}/gaps", response={200: GapListOut, **error_responses(404)})
@@ -324,7 +302,7 @@ def swap_create(request, shift_id: ObjId, payload: SwapIn, idempotency_key: Idem
         )
         return 201, SwapOut.from_orm(s).model_dump(mode="json")
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.post("/swaps/{swap_id}/decision", response={200: SwapOut, **error_responses(403, 404)})
@@ -337,7 +315,7 @@ def swap_decision(request, swap_id: ObjId, payload: SwapDecisionIn):
         )
         return 200, SwapOut.from_orm(s).model_dump(mode="json")
 
-    return _write(request, None, None, run)
+    return idempotent_response(request, None, None, run)
 
 
 HAZARD_PAGE = 50
@@ -430,7 +408,7 @@ def hazard_create(
         )
         return 201, hazard_body(h)
 
-    return _write(request, idempotency_key, payload, run)
+    return idempotent_response(request, idempotency_key, payload, run)
 
 
 @router.post("/hazards/{hazard_id}/call", response={200: CallOut, **error_responses(403, 404)})
@@ -444,4 +422,4 @@ def hazard_call(request, hazard_id: ObjId):
             services.hazard_to_call(actor=request.auth, hazard=hazard, channel=CHANNEL)
         )
 
-    return _write(request, None, None, run)
+    return idempotent_response(request, None, None, run)

@@ -9,17 +9,16 @@ the write gets 403; bad input gets 422 naming the field.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Header, Path, Query, Router
 
 from doorstep.areas.selectors import area_for
-from doorstep.core.idempotency import HEADER, HEADER_DESCRIPTION, idempotent
+from doorstep.core.idempotency import HEADER, HEADER_DESCRIPTION, idempotent_response
 from doorstep.core.pagination import BadCursor, decode_cursor, encode_cursor
 from doorstep.core.schemas import MAX_ID, error_responses
 from doorstep.livelihoods import api_schemas as s
@@ -43,27 +42,6 @@ def _dump(schema, obj) -> dict:
 def _reader(request) -> None:
     if not selectors.can_read(request.auth):
         raise Http404
-
-
-def _write(
-    request: HttpRequest, key: UUID | None, payload: Any, run: Callable[[], tuple[int, Any]]
-) -> HttpResponse:
-    try:
-        status, body, replayed = idempotent(
-            user=request.auth,
-            key=key,
-            endpoint=f"{request.method} {request.path}",
-            payload=payload,
-            run=run,
-        )
-    except PermissionDenied as exc:
-        return JsonResponse(
-            {"detail": str(exc) or _("Your role does not allow this."), "errors": []}, status=403
-        )
-    response = JsonResponse(body, status=status)
-    if replayed:
-        response["Idempotent-Replayed"] = "true"
-    return response
 
 
 def _page(qs, query: s.PageQuery) -> dict:
@@ -120,7 +98,7 @@ def skills_create(request, payload: s.SkillIn, idempotency_key: IdempotencyKey =
         )
         return 201, {"id": sk.pk, "code": sk.code, "label": str(sk.label)}
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 # --- employers and openings ----------------------------------------------------------------
@@ -147,7 +125,7 @@ def employers_create(request, payload: s.EmployerIn, idempotency_key: Idempotenc
         employer = services.employer_create(actor=request.auth, area=area, channel=CHANNEL, **data)
         return 201, _dump(s.EmployerOut, employer)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.get("/openings", response={200: s.OpeningPageOut, **error_responses()}, summary="Openings")
@@ -177,7 +155,7 @@ def openings_create(request, payload: s.OpeningIn, idempotency_key: IdempotencyK
         )
         return 201, _dump(s.OpeningOut, opening)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.get(
@@ -206,7 +184,7 @@ def openings_close(
         services.opening_close(actor=request.auth, opening=opening, channel=CHANNEL)
         return 200, _dump(s.OpeningOut, opening)
 
-    return _write(request, idempotency_key, {}, run)
+    return idempotent_response(request, idempotency_key, {}, run)
 
 
 @router.get(
@@ -272,7 +250,7 @@ def seekers_put(
         )
         return 200, _dump(s.SeekerOut, seeker)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.get(
@@ -332,7 +310,7 @@ def proposals_create(request, payload: s.ProposalIn, idempotency_key: Idempotenc
         )
         return 201, _dump(s.ProposalOut, proposal)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.post(
@@ -352,7 +330,7 @@ def proposals_agree(
         p = services.proposal_agree(actor=request.auth, proposal=proposal, channel=CHANNEL)
         return 200, _dump(s.ProposalOut, p)
 
-    return _write(request, idempotency_key, {}, run)
+    return idempotent_response(request, idempotency_key, {}, run)
 
 
 @router.post(
@@ -375,7 +353,7 @@ def proposals_decline(
         )
         return 200, _dump(s.ProposalOut, p)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.post(
@@ -398,7 +376,7 @@ def proposals_accept(
         )
         return 201, _dump(s.PlacementOut, placement)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.get(
@@ -441,7 +419,7 @@ def follow_ups_record(
         )
         return 200, _dump(s.FollowUpOut, done)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 # --- training --------------------------------------------------------------------------------
@@ -493,7 +471,7 @@ def courses_create(request, payload: s.CourseIn, idempotency_key: IdempotencyKey
         )
         return 201, _dump(s.CourseOut, course)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.post(
@@ -521,7 +499,7 @@ def sessions_create(request, payload: s.SessionIn, idempotency_key: IdempotencyK
         )
         return 201, _dump(s.SessionOut, session)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.get(
@@ -559,7 +537,7 @@ def sessions_enrol(
         )
         return 201, _dump(s.EnrolmentOut, enrolment)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.post(
@@ -583,7 +561,7 @@ def sessions_attendance(
         )
         return 200, {"recorded": n}
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.post(
@@ -606,7 +584,7 @@ def enrolments_complete(
         )
         return 200, _dump(s.EnrolmentOut, done)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.post(
@@ -629,7 +607,7 @@ def enrolments_outcome(
         )
         return 200, _dump(s.EnrolmentOut, done)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 # --- businesses and cooperatives ---------------------------------------------------------------
@@ -659,7 +637,7 @@ def businesses_create(request, payload: s.BusinessIn, idempotency_key: Idempoten
         )
         return 201, _dump(s.BusinessOut, business)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.post(
@@ -685,7 +663,7 @@ def businesses_loan(
         )
         return 201, _dump(s.LoanOut, loan)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.post(
@@ -704,7 +682,7 @@ def loans_repayment(
         )
         return 200, _dump(s.LoanOut, done)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.get(
@@ -738,7 +716,7 @@ def cooperatives_create(request, payload: s.CooperativeIn, idempotency_key: Idem
         )
         return 201, _dump(s.CooperativeOut, coop)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.post(
@@ -763,7 +741,7 @@ def cooperatives_member(
         )
         return 201, _dump(s.MemberOut, member)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 # --- income, events, relapse watch -------------------------------------------------------------
@@ -816,7 +794,7 @@ def income_put(
         )
         return 200, _income_body(household.pk)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.put(
@@ -845,7 +823,7 @@ def year_put(
         )
         return 200, _income_body(household.pk)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.post(
@@ -870,7 +848,7 @@ def events_create(
         )
         return 201, _dump(s.LifeEventOut, event)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 def _flag_body(flag) -> dict:
@@ -922,7 +900,7 @@ def flags_clear(
         )
         return 200, s.FlagOut(**_flag_body(done)).model_dump(mode="json")
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 def _rule_body(rule) -> dict:
@@ -964,7 +942,7 @@ def rules_put(request, rule_id: PathId, payload: s.RuleIn, idempotency_key: Idem
         )
         return 200, s.RuleOut(**_rule_body(done)).model_dump(mode="json")
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 def _area(request, area_id: int | None):

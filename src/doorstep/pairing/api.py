@@ -11,12 +11,10 @@ import datetime as dt
 from typing import Annotated, Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Path, Query, Router, Schema
 
-from doorstep.core.idempotency import HEADER, HEADER_DESCRIPTION, idempotent
+from doorstep.core.idempotency import HEADER, HEADER_DESCRIPTION, idempotent_response
 from doorstep.core.schemas import MAX_ID, error_responses
 from doorstep.pairing import reads, selectors, services
 from doorstep.pairing.models import PlanStatus, UnservedReason
@@ -197,25 +195,6 @@ def _json(schema, data) -> dict:
     return schema(**data).model_dump(mode="json")
 
 
-def _write(request: HttpRequest, key, payload, run):
-    try:
-        status, body, replayed = idempotent(
-            user=request.auth,
-            key=key,
-            endpoint=f"{request.method} {request.path}",
-            payload=payload,
-            run=run,
-        )
-    except PermissionDenied as exc:
-        return JsonResponse(
-            {"detail": str(exc) or _("Your role does not allow this."), "errors": []}, status=403
-        )
-    response = JsonResponse(body, status=status)
-    if replayed:
-        response["Idempotent-Replayed"] = "true"
-    return response
-
-
 @router.get("/plans", response={200: PlanListOut, **error_responses()}, summary="Pairing plans")
 def plans_list(request):
     plans = selectors.plans_visible_to(request.auth).select_related("area").order_by("-pk")[:50]
@@ -242,7 +221,7 @@ def plans_create(request, payload: PlanCreateIn, idempotency_key: IdempotencyKey
         plan.refresh_from_db()
         return 202, _json(PlanOut, _plan_out(plan))
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.get(
@@ -304,7 +283,7 @@ def plans_apply(request, payload: ApplyIn, plan_id: PlanId, idempotency_key: Ide
         plan.refresh_from_db()
         return 200, _json(ApplyOut, {"plan": _plan_out(plan), **counts})
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
 
 
 @router.post(
@@ -320,7 +299,7 @@ def plans_discard(request, plan_id: PlanId, idempotency_key: IdempotencyKey = No
         done = services.plan_discard(actor=user, plan=plan, channel=CHANNEL)
         return 200, _json(PlanOut, _plan_out(done))
 
-    return _write(request, idempotency_key, {}, run)
+    return idempotent_response(request, idempotency_key, {}, run)
 
 
 @router.get(
