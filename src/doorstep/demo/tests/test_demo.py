@@ -62,3 +62,16 @@ def test_demo_without_if_empty_refuses_a_database_with_households():
     _demo()
     with pytest.raises(CommandError):
         _demo()
+
+
+def test_the_demo_worker_signs_in_to_a_due_list_with_overdue_and_upcoming_households():
+    from doorstep.casework.selectors import due_list_for
+
+    _demo()
+    worker = User.objects.get(username="demo_worker")
+    due = due_list_for(worker)
+    assert len(due.overdue) == 4 and len(due.due_this_week) == 3 and len(due.later) == 5
+    # Only households of the worker's own village, each with its last contact logged.
+    for row in due.overdue + due.due_this_week + due.later:
+        assert row.household.area_path.startswith(worker.area.path)
+        assert row.last_contact_at is not None

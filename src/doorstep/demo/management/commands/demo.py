@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from doorstep.casework.demo_pairings import casework_demo_load
 from doorstep.casework.demo_welfare import welfare_demo_load
 from doorstep.demo.demo import (
     DEMO_PASSWORD,
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             started = time.monotonic()
             try:
                 loaded = demo_load(households=options["households"], workers=options["workers"])
+                casework_demo_load()  # the demo workers' households and last contacts
                 welfare_demo_load()  # casework: a cold-snap round with some checks done
                 pairing_demo_load()  # villages' development needs, members' skills
                 livelihoods_demo_load()  # jobs, training, income, relapse watch
