@@ -41,7 +41,6 @@ from doorstep.casework.services.schedule import (
     schedules_recompute_all,
     schedules_refresh_area,
     visit_policy_set,
-    welfare_round_create,
 )
 
 __all__ = [
@@ -76,5 +75,4 @@ __all__ = [
     "schedules_recompute_all",
     "schedules_refresh_area",
     "visit_policy_set",
-    "welfare_round_create",
 ]
