@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "doorstep.pairing",
     "doorstep.insights",
     "doorstep.portal",
+    "doorstep.fieldapp",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,18 @@ DOORSTEP_PAGE_SIZE = env_int("DOORSTEP_PAGE_SIZE", 50)
 DOORSTEP_RETENTION_DAYS = env_int("DOORSTEP_RETENTION_DAYS", 5 * 365)
 if DOORSTEP_RETENTION_DAYS < 1:
     raise ConfigError("DOORSTEP_RETENTION_DAYS must be at least 1")
+# Contacts are logged with when they happened: a visit may be entered up to this many
+# days later (a day offline, a week in the mountains), never in the future; a stay in a
+# village (a contact with an end) lasts at most DOORSTEP_CONTACT_MAX_STAY_DAYS.
+DOORSTEP_CONTACT_MAX_AGE_DAYS = env_int("DOORSTEP_CONTACT_MAX_AGE_DAYS", 30)
+DOORSTEP_CONTACT_MAX_STAY_DAYS = env_int("DOORSTEP_CONTACT_MAX_STAY_DAYS", 31)
+if DOORSTEP_CONTACT_MAX_AGE_DAYS < 1 or DOORSTEP_CONTACT_MAX_STAY_DAYS < 1:
+    raise ConfigError("DOORSTEP_CONTACT_MAX_AGE_DAYS and _MAX_STAY_DAYS must be at least 1")
+# The field app (doorstep.fieldapp) removes what it keeps on a phone after this many
+# days without a successful sign-in (and always at sign-out).
+DOORSTEP_FIELD_WIPE_DAYS = env_int("DOORSTEP_FIELD_WIPE_DAYS", 14)
+if DOORSTEP_FIELD_WIPE_DAYS < 1:
+    raise ConfigError("DOORSTEP_FIELD_WIPE_DAYS must be at least 1")
 # Resident portal sign-in codes go out through this backend (doorstep.portal.sms):
 # "console" prints them (development), "locmem" keeps them in memory (tests), or the
 # dotted path of a class with send(phone, message) for the office's SMS gateway.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("doorstep.accounts.urls")),
     path("areas/", include("doorstep.areas.urls")),
     path("casework/", include("doorstep.casework.urls")),
+    path("field/", include("doorstep.fieldapp.urls")),
     path("hotline/", include("doorstep.hotline.urls")),
     path("open311/v2/", include("doorstep.hotline.open311_urls")),
     path("livelihoods/", include("doorstep.livelihoods.urls")),

@@ -131,8 +131,15 @@ class PairingListQuery(Schema):
 class ContactCreateIn(InputSchema):
     household: Id
     kind: ContactKind
-    occurred_at: AwareDatetime | None = Field(None, description="Now when left out.")
-    duration_minutes: int = Field(0, ge=0, le=1440)
+    occurred_at: AwareDatetime | None = Field(
+        None,
+        description="When it happened (not when it is sent); now when left out. Not in "
+        "the future, nor older than DOORSTEP_CONTACT_MAX_AGE_DAYS.",
+    )
+    ended_at: AwareDatetime | None = Field(
+        None, description="The end of a stay of several days; the duration is then the stay."
+    )
+    duration_minutes: int = Field(0, ge=0, le=1440, description="Without an end: at most a day.")
     met_with: Text = Field("", max_length=200, description="Who was met.")
     notes: Note = ""
     needs_found: Note = ""
@@ -147,6 +154,7 @@ class ContactOut(Schema):
     worker: StaffRefOut
     kind: ContactKind
     occurred_at: dt.datetime
+    ended_at: dt.datetime | None
     duration_minutes: int
     met_with: str
     notes: str

@@ -511,8 +511,12 @@ class Contact(models.Model):
         related_name="contacts",
     )
     kind = models.CharField(_("kind"), max_length=8, choices=ContactKind.choices)
+    # When it happened (entered on the phone, maybe a day later offline), not when it
+    # reached the server; the schedule and the dashboards read this. A stay of several
+    # days in the village also has an end, and its duration is the whole stay.
     occurred_at = models.DateTimeField(_("date and time"))
-    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=0)
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=0)
     met_with = models.CharField(_("who was met"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     needs_found = models.TextField(_("needs found"), blank=True)
@@ -529,6 +533,10 @@ class Contact(models.Model):
                 fields=["worker", "client_id"],
                 condition=Q(client_id__isnull=False),
                 name="contact_client_id_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("occurred_at")),
+                name="contact_ends_after_it_starts",
             ),
         ]
         indexes = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,7 +21,39 @@ from doorstep.registry.models import Household
 
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = dt.timedelta(minutes=10)
+# A contact without an end (a visit, a call) lasts at most a day; a stay in the
+# village gives its end instead, up to settings.DOORSTEP_CONTACT_MAX_STAY_DAYS.
 MAX_DURATION_MINUTES = 24 * 60
+
+
+def _check_timing(
+    occurred_at: dt.datetime, ended_at: dt.datetime | None, duration_minutes: int
+) -> tuple[dict[str, str], int]:
+    """Errors by field, and the duration to store (the whole stay when it has an end)."""
+    errors: dict[str, str] = {}
+    now = timezone.now()
+    max_age = settings.DOORSTEP_CONTACT_MAX_AGE_DAYS
+    if occurred_at > now + CLOCK_SKEW:
+        errors["occurred_at"] = _("A contact cannot be in the future.")
+    elif occurred_at < now - dt.timedelta(days=max_age):
+        errors["occurred_at"] = _(
+            "A contact can be entered at most %(days)s days after it happened."
+        ) % {"days": max_age}
+    if ended_at is None:
+        if not 0 <= duration_minutes <= MAX_DURATION_MINUTES:
+            errors["duration_minutes"] = _(
+                "The duration must be between 0 and 1440 minutes; for a stay of several "
+                "days, give its end."
+            )
+        return errors, duration_minutes
+    max_stay = settings.DOORSTEP_CONTACT_MAX_STAY_DAYS
+    if ended_at > now + CLOCK_SKEW:
+        errors["ended_at"] = _("A contact cannot end in the future.")
+    elif ended_at < occurred_at:
+        errors["ended_at"] = _("The end must come after the start.")
+    elif ended_at - occurred_at > dt.timedelta(days=max_stay):
+        errors["ended_at"] = _("A stay lasts at most %(days)s days.") % {"days": max_stay}
+    return errors, int((ended_at - occurred_at).total_seconds() // 60)
 
 
 def contact_log(
@@ -29,6 +62,7 @@ def contact_log(
     household: Household,
     kind: str,
     occurred_at: dt.datetime | None = None,
+    ended_at: dt.datetime | None = None,
     duration_minutes: int = 0,
     met_with: str = "",
     notes: str = "",
@@ -37,7 +71,9 @@ def contact_log(
     client_id=None,
     channel: str,
 ) -> Contact:
-    """`household` comes from casework.selectors (so it is in the actor's reach)."""
+    """`household` comes from casework.selectors (so it is in the actor's reach).
+    `occurred_at` is when it happened (now when left out), `ended_at` the end of a
+    stay of several days (its duration is then the whole stay)."""
     require_role(actor, CASEWORK_ROLES)
     if (earlier := replayed(Contact, client_id=client_id, worker=actor)) is not None:
         return earlier
@@ -45,10 +81,8 @@ def contact_log(
     errors: dict[str, str] = {}
     if kind not in ContactKind.values:
         errors["kind"] = _("Choose a visit or a phone call.")
-    if occurred_at > timezone.now() + CLOCK_SKEW:
-        errors["occurred_at"] = _("A contact cannot be in the future.")
-    if not 0 <= duration_minutes <= MAX_DURATION_MINUTES:
-        errors["duration_minutes"] = _("The duration must be between 0 and 1440 minutes.")
+    timing_errors, duration_minutes = _check_timing(occurred_at, ended_at, duration_minutes)
+    errors.update(timing_errors)
     checklist = checklist or {}
     if not isinstance(checklist, dict) or not all(
         isinstance(k, str) and isinstance(v, bool | str) for k, v in checklist.items()
@@ -63,6 +97,7 @@ def contact_log(
                 worker=actor,
                 kind=kind,
                 occurred_at=occurred_at,
+                ended_at=ended_at,
                 duration_minutes=duration_minutes,
                 met_with=met_with.strip(),
                 notes=notes.strip(),

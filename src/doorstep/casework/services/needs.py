@@ -391,7 +391,16 @@ def need_update(*, actor, need: Need, expected_version: int, channel: str, **fie
     the service-level deadlines of the current cycle."""
     require_role(actor, CASEWORK_ROLES)
     data = _validate_fields(fields)
-    current = _lock_and_check(need, expected_version)
+    current = Need.objects.select_for_update().get(pk=need.pk)
+    if current.version != expected_version:
+        # Field-level merge (the field app writes from versions read hours ago): the
+        # change goes through when the fields it changes differ from those changed by
+        # others since `expected_version`; the same field changed on both sides is a
+        # conflict (409 with the changed fields), and the caller chooses.
+        theirs = set(changes_since(current.pk, expected_version))
+        mine = {k for k, v in data.items() if getattr(current, k) != v}
+        if mine & theirs:
+            raise _conflict(need, current, expected_version)
     if current.status == NeedStatus.CONFIRMED:
         raise ValidationError(_("A need confirmed by the resident can no longer be changed."))
     changes = {k: v for k, v in data.items() if getattr(current, k) != v}

@@ -89,12 +89,26 @@ def test_a_stale_version_answers_409_with_what_changed(worker_a, team_leader, ho
     need = open_need(actor=worker_a, household=household_a)
     ApiClient(team_leader).patch(f"{BASE}/needs/{need.pk}", {"version": 1, "title": "屋顶塌了"})
     response = ApiClient(worker_a).patch(
-        f"{BASE}/needs/{need.pk}", {"version": 1, "description": "我的修改"}
+        f"{BASE}/needs/{need.pk}", {"version": 1, "title": "我的修改"}
     )
     body = assert_error(response, 409)
     assert body["changed_fields"] == ["title"]
     assert body["current"]["version"] == 2 and body["current"]["title"] == "屋顶塌了"
-    assert Need.objects.get(pk=need.pk).description == ""
+    assert Need.objects.get(pk=need.pk).title == "屋顶塌了"
+
+
+def test_a_stale_version_merges_when_the_other_side_changed_other_fields(
+    worker_a, team_leader, household_a
+):
+    need = open_need(actor=worker_a, household=household_a)
+    ApiClient(team_leader).patch(f"{BASE}/needs/{need.pk}", {"version": 1, "title": "屋顶塌了"})
+    response = ApiClient(worker_a).patch(
+        f"{BASE}/needs/{need.pk}", {"version": 1, "description": "我的修改"}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["version"] == 3
+    need.refresh_from_db()
+    assert (need.title, need.description) == ("屋顶塌了", "我的修改")
 
 
 def test_an_invalid_transition_answers_422_with_the_reason(worker_a, household_a):

@@ -117,7 +117,7 @@ def test_a_stale_version_is_a_conflict_naming_what_changed(worker_a, team_leader
         channel="test",
     )
     with pytest.raises(NeedConflict) as exc:
-        need_update(actor=worker_a, need=stale, expected_version=1, description="x", channel="test")
+        need_update(actor=worker_a, need=stale, expected_version=1, title="x", channel="test")
     assert sorted(exc.value.changed_fields) == ["title", "urgency"]
     assert exc.value.current.version == 2
     with pytest.raises(NeedConflict):
@@ -168,5 +168,7 @@ def test_a_conflict_names_what_changed_since_the_version_the_caller_read(
     )
     fresh = type(need).objects.get(pk=need.pk)  # loaded now, as an API handler does
     with pytest.raises(NeedConflict) as exc:
-        need_update(actor=worker_a, need=fresh, expected_version=1, title="x", channel="test")
+        need_update(
+            actor=worker_a, need=fresh, expected_version=1, description="x", channel="test"
+        )
     assert exc.value.changed_fields == ["description", "status"]
