@@ -41,14 +41,14 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate" && url.pathname === SHELL) {
     event.respondWith(
       shellFromNetwork(request).catch(() =>
-        caches.match(SHELL).then((hit) => hit || Response.error())
+        caches.match(SHELL, { ignoreVary: true }).then((hit) => hit || Response.error())
       )
     );
     return;
   }
   if (PRECACHE.includes(url.pathname)) {
     event.respondWith(
-      caches.match(url.pathname).then((hit) => hit || fetch(request))
+      caches.match(url.pathname, { ignoreVary: true }).then((hit) => hit || fetch(request))
     );
   }
 });
