@@ -37,6 +37,18 @@ class ContactForm(_ClientIdForm):
         label=_("kind"), choices=ContactKind.choices, widget=forms.RadioSelect, initial="visit"
     )
     met_with = forms.CharField(label=_("who was met"), max_length=200, required=False)
+    # When it happened: a visit yesterday is entered with yesterday's time (now when
+    # left empty); a stay of several days in the village also gives its end.
+    occurred_at = forms.DateTimeField(
+        label=_("When it happened"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ended_at = forms.DateTimeField(
+        label=_("Until (a stay of several days)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     duration_minutes = forms.IntegerField(
         label=_("duration (minutes)"), min_value=0, max_value=1440, initial=20, required=False
     )

@@ -109,6 +109,8 @@ def contact_create(request, household_id: int):
                 actor=user,
                 household=household,
                 kind=data["kind"],
+                occurred_at=data["occurred_at"],
+                ended_at=data["ended_at"],
                 duration_minutes=data["duration_minutes"] or 0,
                 met_with=data["met_with"],
                 notes=data["notes"],

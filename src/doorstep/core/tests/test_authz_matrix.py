@@ -129,6 +129,14 @@ ROUTES: dict[str, Rule] = {
     "imports/<int:job_id>/progress/": staff("the uploader's own job"),
     "imports/<int:job_id>/run/": write(),
     "areas/children/": staff("area tree, not personal"),
+    # --- the field app ------------------------------------------------------------------
+    "field/": personal(
+        frozenset({"worker_a", "worker_b", "team_leader"}),
+        "the app's shell, for workers and team leaders; its data comes from the sync API",
+    ),
+    "field/sw.js": public("the service worker's script: no data"),
+    "field/manifest.webmanifest": public("the web app manifest: no data"),
+    "field/signout/": write("sign-out, clearing the phone"),
     # --- casework pages ---------------------------------------------------------------
     "casework/": personal(STAFF, "the caller's own due list"),
     "casework/households/<int:household_id>/visit/": personal(
@@ -209,6 +217,10 @@ ROUTES: dict[str, Rule] = {
     "GET /api/v1/casework/contacts": personal(STAFF - {"analyst", "responder"}),
     "POST /api/v1/casework/contacts": write(),
     "GET /api/v1/casework/due": personal(STAFF, "the caller's own due list"),
+    "GET /api/v1/field/sync": personal(
+        frozenset({"worker_a"}), "the caller's caseload only (worker A is paired with A)"
+    ),
+    "GET /api/v1/field/me": staff("the caller's own account and the app's settings"),
     "GET /api/v1/casework/overdue-summary": staff("counts per area"),
     "GET /api/v1/casework/overdue-households": personal(LEADERS, query="area={area_id}"),
     "GET /api/v1/casework/needs": personal(STAFF - {"analyst"}),

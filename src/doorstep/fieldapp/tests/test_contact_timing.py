@@ -109,3 +109,21 @@ def test_a_stay_longer_than_the_limit_is_refused(paired, worker_a, household_a, 
         "ended_at": _iso(start + dt.timedelta(days=4)),
     }
     assert_error(ApiClient(worker_a).post(CONTACTS, body), 422, field="ended_at")
+
+
+def test_the_visit_page_takes_yesterday_and_refuses_tomorrow(
+    client, paired, worker_a, household_a
+):
+    client.force_login(worker_a)
+    url = f"/casework/households/{household_a.pk}/visit/"
+    local = timezone.localtime()
+    tomorrow = (local + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    refused = client.post(url, {"kind": "visit", "occurred_at": tomorrow})
+    assert refused.status_code == 200 and not Contact.objects.exists()
+    assert refused.context["form"].errors["occurred_at"]
+    yesterday = (local - dt.timedelta(days=1)).replace(second=0, microsecond=0)
+    response = client.post(
+        url, {"kind": "visit", "occurred_at": yesterday.strftime("%Y-%m-%dT%H:%M")}
+    )
+    assert response.status_code == 302
+    assert Contact.objects.get().occurred_at == yesterday
