@@ -279,6 +279,9 @@ def contacts_create(request, payload: ContactCreateIn, idempotency_key: Idempote
             actor=user,
             household=household,
             **payload.model_dump(exclude={"household"}),
+            # The key also marks the row: a phone resending after the keys' 48 hours
+            # (core housekeeping) still gets the first contact back, not a second one.
+            client_id=idempotency_key,
             channel=CHANNEL,
         )
         return 201, _dump(ContactOut, contact)
@@ -345,6 +348,7 @@ def needs_create(request, payload: NeedCreateIn, idempotency_key: IdempotencyKey
             actor=user,
             household=household,
             **payload.model_dump(exclude={"household"}),
+            client_id=idempotency_key,
             channel=CHANNEL,
         )
         return 201, _dump(NeedOut, need)
