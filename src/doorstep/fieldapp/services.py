@@ -26,9 +26,10 @@ from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 
 PAGE_HOUSEHOLDS = 100
-# A write committed a moment after the point's time may carry an earlier timestamp:
-# the next delta looks this far back (cards are replaced whole, so a resend is harmless).
-OVERLAP = dt.timedelta(seconds=60)
+# A write committed a moment after the point's time may carry an earlier timestamp
+# (taken when its transaction began; writes last milliseconds): the next delta looks
+# this far back (cards are replaced whole, so a card sent twice is harmless).
+OVERLAP = dt.timedelta(seconds=10)
 SYNC_POINT_DAYS = 30
 _SIGNER = signing.Signer(salt="doorstep.fieldapp.cursor")
 
