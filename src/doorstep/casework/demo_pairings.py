@@ -58,6 +58,7 @@ def casework_demo_load() -> int:
                 occurred_at=now - dt.timedelta(days=days),
                 duration_minutes=20,
                 channel=CHANNEL,
+                history=True,  # last contacts up to 75 days ago, past the entry limit
             )
         paired += len(households)
     return paired

@@ -39,7 +39,9 @@ def _cursor(point: SyncPoint, offset: int | None) -> str:
 
 
 def _read_cursor(user, cursor: str) -> tuple[SyncPoint, int | None]:
-    bad = ValidationError({"cursor": _("This cursor is not valid; start again from the first page.")})
+    bad = ValidationError(
+        {"cursor": _("This cursor is not valid; start again from the first page.")}
+    )
     try:
         point_id, _sep, offset = _SIGNER.unsign(cursor).partition(".")
         point = SyncPoint.objects.filter(pk=int(point_id), user=user).first()

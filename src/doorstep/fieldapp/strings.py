@@ -78,7 +78,9 @@ def catalogue() -> dict:
             "discard": _("Discard"),
             "fix": _("Fix"),
             "outbox_empty": _("Nothing is waiting."),
-            "choose_value": _("Both you and someone else changed this field. Which value is right?"),
+            "choose_value": _(
+                "Both you and someone else changed this field. Which value is right?"
+            ),
             "mine": _("Mine: %(value)s"),
             "theirs": _("Theirs: %(value)s"),
             "keep_mine": _("Keep mine"),

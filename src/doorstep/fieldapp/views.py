@@ -103,5 +103,3 @@ def sign_out(request):
     response = redirect("accounts:login")
     response["Clear-Site-Data"] = '"cache", "storage"'
     return response
-
-

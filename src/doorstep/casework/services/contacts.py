@@ -27,7 +27,7 @@ MAX_DURATION_MINUTES = 24 * 60
 
 
 def _check_timing(
-    occurred_at: dt.datetime, ended_at: dt.datetime | None, duration_minutes: int
+    occurred_at: dt.datetime, ended_at: dt.datetime | None, duration_minutes: int, *, history: bool
 ) -> tuple[dict[str, str], int]:
     """Errors by field, and the duration to store (the whole stay when it has an end)."""
     errors: dict[str, str] = {}
@@ -35,7 +35,7 @@ def _check_timing(
     max_age = settings.DOORSTEP_CONTACT_MAX_AGE_DAYS
     if occurred_at > now + CLOCK_SKEW:
         errors["occurred_at"] = _("A contact cannot be in the future.")
-    elif occurred_at < now - dt.timedelta(days=max_age):
+    elif not history and occurred_at < now - dt.timedelta(days=max_age):
         errors["occurred_at"] = _(
             "A contact can be entered at most %(days)s days after it happened."
         ) % {"days": max_age}
@@ -70,10 +70,13 @@ def contact_log(
     checklist: dict[str, Any] | None = None,
     client_id=None,
     channel: str,
+    history: bool = False,
 ) -> Contact:
     """`household` comes from casework.selectors (so it is in the actor's reach).
     `occurred_at` is when it happened (now when left out), `ended_at` the end of a
-    stay of several days (its duration is then the whole stay)."""
+    stay of several days (its duration is then the whole stay). `history` lifts the age
+    limit (DOORSTEP_CONTACT_MAX_AGE_DAYS) for loaders of past records (the demo); pages
+    and the API never pass it."""
     require_role(actor, CASEWORK_ROLES)
     if (earlier := replayed(Contact, client_id=client_id, worker=actor)) is not None:
         return earlier
@@ -81,7 +84,9 @@ def contact_log(
     errors: dict[str, str] = {}
     if kind not in ContactKind.values:
         errors["kind"] = _("Choose a visit or a phone call.")
-    timing_errors, duration_minutes = _check_timing(occurred_at, ended_at, duration_minutes)
+    timing_errors, duration_minutes = _check_timing(
+        occurred_at, ended_at, duration_minutes, history=history
+    )
     errors.update(timing_errors)
     checklist = checklist or {}
     if not isinstance(checklist, dict) or not all(

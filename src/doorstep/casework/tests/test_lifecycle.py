@@ -168,7 +168,5 @@ def test_a_conflict_names_what_changed_since_the_version_the_caller_read(
     )
     fresh = type(need).objects.get(pk=need.pk)  # loaded now, as an API handler does
     with pytest.raises(NeedConflict) as exc:
-        need_update(
-            actor=worker_a, need=fresh, expected_version=1, description="x", channel="test"
-        )
+        need_update(actor=worker_a, need=fresh, expected_version=1, description="x", channel="test")
     assert exc.value.changed_fields == ["description", "status"]

@@ -111,9 +111,7 @@ def test_a_stay_longer_than_the_limit_is_refused(paired, worker_a, household_a, 
     assert_error(ApiClient(worker_a).post(CONTACTS, body), 422, field="ended_at")
 
 
-def test_the_visit_page_takes_yesterday_and_refuses_tomorrow(
-    client, paired, worker_a, household_a
-):
+def test_the_visit_page_takes_yesterday_and_refuses_tomorrow(client, paired, worker_a, household_a):
     client.force_login(worker_a)
     url = f"/casework/households/{household_a.pk}/visit/"
     local = timezone.localtime()

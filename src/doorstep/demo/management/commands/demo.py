@@ -16,6 +16,7 @@ from doorstep.demo.demo import (
     existing_demo_accounts,
 )
 from doorstep.demo.synth import SynthError
+from doorstep.fieldapp.demo import fieldapp_demo_load
 from doorstep.insights.demo import insights_demo_load
 from doorstep.livelihoods.demo import livelihoods_demo_load
 from doorstep.pairing.demo import pairing_demo_load
@@ -52,6 +53,7 @@ class Command(BaseCommand):
             try:
                 loaded = demo_load(households=options["households"], workers=options["workers"])
                 casework_demo_load()  # the demo workers' households and last contacts
+                fieldapp_demo_load()  # a stay of three days, a call logged for yesterday
                 welfare_demo_load()  # casework: a cold-snap round with some checks done
                 pairing_demo_load()  # villages' development needs, members' skills
                 livelihoods_demo_load()  # jobs, training, income, relapse watch
