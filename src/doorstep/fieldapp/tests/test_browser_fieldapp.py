@@ -195,3 +195,28 @@ def test_two_phones_change_the_same_need_and_the_worker_chooses(
     assert (need.title, need.description, need.urgency) == ("屋顶漏水，需要修", "东屋", "high")
     one.close()
     two.close()
+
+
+def test_the_phone_forgets_after_the_wipe_period_and_at_sign_out(
+    live_server, browser: Browser, morning, settings
+):
+    settings.DOORSTEP_FIELD_WIPE_DAYS = 3
+    context, page = _open_app(browser, live_server)
+    assert page.evaluate("FieldStore.count('cards')") == 3
+    # Four days since the last successful sign-in, then the app is opened offline.
+    page.evaluate("FieldStore.setMeta('lastAuth', Date.now() - 4 * 86400000)")
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    expect(page.locator(".flash")).to_be_visible()
+    assert page.evaluate("FieldStore.count('cards')") == 0
+    context.set_offline(False)
+    seen = _synced(page)
+    page.click("#sync-now")
+    _wait_synced(page, seen)
+    assert page.evaluate("FieldStore.count('cards')") == 3
+    page.click("#signout-form button")
+    page.wait_for_url("**/accounts/login/**")
+    assert page.evaluate("indexedDB.databases().then(dbs => dbs.length)") == 0
+    assert page.evaluate("caches.keys().then(keys => keys.length)") == 0
+    context.close()

@@ -400,9 +400,16 @@
     });
     view.replaceChildren(h("a", { href: "#/h/" + cardId, class: "back" }, t("back")), h("h1", null, title), form);
   }
+  // A message for the next page drawn (saving a form changes the page).
+  let pendingFlash = null;
   function flash(text) {
-    const note = h("p", { class: "flash", role: "status" }, text);
-    setTimeout(() => note.remove(), 4000);
+    pendingFlash = text;
+  }
+  function showFlash() {
+    if (!pendingFlash) return;
+    const note = h("p", { class: "flash", role: "status" }, pendingFlash);
+    pendingFlash = null;
+    setTimeout(() => note.remove(), 6000);
     view.prepend(note);
   }
 
@@ -620,6 +627,11 @@
 
   // --- routing ------------------------------------------------------------------------------
   async function render() {
+    await route();
+    showFlash();
+  }
+
+  async function route() {
     const parts = (location.hash || "#/").slice(2).split("/");
     const [what, a, b] = parts;
     const id = parseInt(a, 10);
