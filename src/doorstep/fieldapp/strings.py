@@ -92,6 +92,10 @@ def catalogue() -> dict:
             "by": _("by %(name)s"),
             "wiped": _("The data on this phone was removed after %(days)s days without a sign-in."),
             "sign_in_again": _("Sign in again to sync."),
+            "unsent_sign_out": _(
+                "%(n)s entries have not been sent yet. Signing out deletes them from this "
+                "phone. Sign out anyway?"
+            ),
             "household": _("Household"),
             "pending_new": _("Not yet sent"),
             "timeline": _("Timeline"),

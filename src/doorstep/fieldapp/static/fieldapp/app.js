@@ -683,6 +683,8 @@
     }
     document.getElementById("signout-form").addEventListener("submit", async (event) => {
       event.preventDefault();
+      const unsent = await S.count("outbox");
+      if (unsent && !window.confirm(t("unsent_sign_out", { n: unsent }))) return;
       await S.wipe();
       if ("serviceWorker" in navigator) {
         const regs = await navigator.serviceWorker.getRegistrations();
