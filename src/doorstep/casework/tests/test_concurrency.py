@@ -39,6 +39,26 @@ def _race(functions):
     return outcomes
 
 
+def test_two_edits_of_one_version_on_different_fields_both_arrive(
+    worker_a, team_leader, household_a
+):
+    """Two phones offline from the same version: field-level merge, nothing lost."""
+    need = open_need(actor=worker_a, household=household_a)
+    outcomes = _race(
+        [
+            lambda: need_update(
+                actor=worker_a, need=need, expected_version=1, title="甲", channel="t"
+            ),
+            lambda: need_update(
+                actor=team_leader, need=need, expected_version=1, description="乙", channel="t"
+            ),
+        ]
+    )
+    assert all(isinstance(o, Need) for o in outcomes), outcomes
+    fresh = Need.objects.get(pk=need.pk)
+    assert (fresh.version, fresh.title, fresh.description) == (3, "甲", "乙")
+
+
 def test_two_edits_of_one_version_one_wins_one_conflicts(worker_a, team_leader, household_a):
     need = open_need(actor=worker_a, household=household_a)
     outcomes = _race(

@@ -8,6 +8,7 @@ import gzip
 import json
 
 import pytest
+from django.utils import timezone
 
 from doorstep.casework.services import contact_log, pairing_create, pairing_end
 from doorstep.casework.tests.factories import open_need
@@ -15,6 +16,7 @@ from doorstep.core.testing import make_household, make_id_number
 from doorstep.core.tests.api_clients import ApiClient, assert_error
 from doorstep.fieldapp import services
 from doorstep.privacy.models import AuditEvent
+from doorstep.registry.models import HouseholdVulnerability
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +142,42 @@ def test_every_persona_gets_only_its_caseload(request, caseload, persona, status
 def test_a_resident_and_a_stranger_get_nothing(client, resident_a):
     assert client.get(SYNC).status_code == 401
     assert client.get("/api/v1/field/me").status_code == 401
+
+
+def test_cards_carry_the_callers_welfare_checks_and_placement_follow_ups(
+    worker_a, team_leader, supervisor, caseload, areas
+):
+    from doorstep.casework.services.welfare import RoundCriteria, welfare_round_start
+    from doorstep.livelihoods import services as jobs
+    from doorstep.livelihoods.tests.factories import adult, employer, opening, seeker
+
+    household, _other = caseload
+    HouseholdVulnerability.objects.create(household=household, category="elderly_alone")
+    welfare_round_start(
+        actor=supervisor,
+        area=areas["village_a"],
+        name="寒潮入户",
+        deadline=timezone.localdate() + dt.timedelta(days=2),
+        criteria=RoundCriteria(categories=("elderly_alone",), heads_only=True),
+        checklist=("food_water",),
+        channel="t",
+    )
+    job = opening(team_leader, employer(team_leader, areas["village_a"]), skills=("tailoring",))
+    proposal = jobs.proposal_create(
+        actor=team_leader,
+        opening=job,
+        seeker=seeker(team_leader, adult(household), skills=("tailoring",)),
+        channel="t",
+    )
+    jobs.proposal_agree(actor=team_leader, proposal=proposal, channel="t")
+    jobs.proposal_accept(
+        actor=team_leader,
+        proposal=proposal,
+        started_on=timezone.localdate() - dt.timedelta(days=26),
+        channel="t",
+    )
+    card = next(c for c in _sync(ApiClient(worker_a))["cards"] if c["id"] == household.pk)
+    assert [c["round"] for c in card["checks"]] == ["寒潮入户"]
+    assert card["checks"][0]["questions"][0]["key"] == "food_water"
+    assert [f["month"] for f in card["follow_ups"]] == [1, 3, 6]
+    assert card["follow_ups"][0]["job"] == job.title
