@@ -181,3 +181,28 @@ def test_cards_carry_the_callers_welfare_checks_and_placement_follow_ups(
     assert card["checks"][0]["questions"][0]["key"] == "food_water"
     assert [f["month"] for f in card["follow_ups"]] == [1, 3, 6]
     assert card["follow_ups"][0]["job"] == job.title
+
+
+def test_a_page_costs_the_same_queries_for_2_or_8_households(worker_a, team_leader, areas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = ApiClient(worker_a)
+    _sync(client)  # warm up: the token's first use writes its last_used_at
+
+    def queries_for_a_sync() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            _sync(client)
+        return len(captured.captured_queries)
+
+    for n in range(2):
+        household = make_household(area=areas["village_a"], household_no=f"Q-{n}", members=3)
+        pairing_create(actor=team_leader, worker=worker_a, household=household, channel="t")
+        open_need(actor=worker_a, household=household)
+    small = queries_for_a_sync()
+    for n in range(2, 8):
+        household = make_household(area=areas["village_a"], household_no=f"Q-{n}", members=3)
+        pairing_create(actor=team_leader, worker=worker_a, household=household, channel="t")
+        open_need(actor=worker_a, household=household)
+        contact_log(actor=worker_a, household=household, kind="visit", channel="t")
+    assert queries_for_a_sync() == small
