@@ -75,3 +75,16 @@ def test_the_demo_worker_signs_in_to_a_due_list_with_overdue_and_upcoming_househ
     for row in due.overdue + due.due_this_week + due.later:
         assert row.household.area_path.startswith(worker.area.path)
         assert row.last_contact_at is not None
+
+
+def test_the_demo_worker_finds_the_caseload_in_the_field_app():
+    from doorstep.core.tests.api_clients import ApiClient
+
+    _demo()
+    worker = User.objects.get(username="demo_worker")
+    page = ApiClient(worker).get("/api/v1/field/sync").json()
+    assert len(page["cards"]) >= 12 and not page["more"]
+    contacts = [c for card in page["cards"] for c in card["contacts"]]
+    stays = [c for c in contacts if c["until"]]
+    assert len(stays) == 1 and stays[0]["minutes"] == 3 * 24 * 60
+    assert any(card["checks"] for card in page["cards"])  # the demo's welfare round
