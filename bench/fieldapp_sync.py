@@ -73,7 +73,8 @@ for size in SIZES:
     Resident.objects.bulk_create([
         Resident(household=h, name=f"居民{h.pk}-{m}", relationship="head" if m == 0 else "child",
                  sex="M", phone=f"138{h.pk:08d}"[:11] if m == 0 else "",
-                 id_number=make_id_number(serial=(h.pk * 4 + m) % 999 + 1))
+                 id_number=make_id_number(
+                     birth=dt.date(1940, 1, 1) + dt.timedelta(days=h.pk * 4 + m)))
         for h in households for m in range(4)])
     Pairing.objects.bulk_create([
         Pairing(worker=worker, household=h, started_on=today - dt.timedelta(days=90))
@@ -170,9 +171,12 @@ class Phone:
 
 
 def _manage(env, *args, capture=False):
-    return subprocess.run(
-        [PY, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=capture, text=True
+    done = subprocess.run(
+        [PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=capture, text=True
     )
+    if done.returncode:
+        raise SystemExit(f"manage.py {args[0]} failed:\n{(done.stderr or '')[-3000:]}")
+    return done
 
 
 def main() -> int:
