@@ -112,6 +112,10 @@ def test_a_morning_offline_arrives_once(live_server, browser: Browser, morning, 
         page.goto(page.url.split("#")[0] + f"#/h/{household.pk}")
         page.locator("#checks a").first.click()
         page.click("form.form button[type=submit]")
+        # Saved (offline) and back on the card: only then move on, or the app's own
+        # return to the card would follow the next navigation.
+        expect(page.locator(".flash")).to_be_visible()
+        expect(page.locator("#members")).to_be_visible()
     expect(page.locator("#outbox-count")).to_have_text("6")
     assert Contact.objects.count() == before[0]  # nothing left the phone
 

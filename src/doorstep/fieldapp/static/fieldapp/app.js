@@ -231,7 +231,7 @@
     } finally {
       syncing = false;
       await refreshStatus();
-      render();
+      if (!onForm()) render(); // never redraw a form the worker is filling in
     }
   }
 
@@ -626,9 +626,15 @@
   }
 
   // --- routing ------------------------------------------------------------------------------
-  async function render() {
-    await route();
-    showFlash();
+  // Renders run one after another (each reads IndexedDB before drawing), so a slow one
+  // never draws over a newer page.
+  let rendering = Promise.resolve();
+  function render() {
+    rendering = rendering.then(route).then(showFlash).catch((e) => console.error(e));
+    return rendering;
+  }
+  function onForm() {
+    return /^#\/(h\/\d+\/(visit|need)|n\/|c\/|f\/|fix\/)/.test(location.hash);
   }
 
   async function route() {
