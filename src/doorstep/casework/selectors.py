@@ -36,7 +36,7 @@ from doorstep.casework.models import (
     VisitPolicy,
 )
 from doorstep.casework.services.common import CASEWORK_ROLES, PAIRABLE_ROLES, PAIRING_ROLES
-from doorstep.casework.services.needs import responder_unit_id
+from doorstep.casework.services.needs import responder_unit_ids
 from doorstep.casework.services.schedule import (
     DEFAULT_INTERVAL_DAYS,
     DEFAULT_VULNERABLE_INTERVAL_DAYS,
@@ -137,13 +137,10 @@ def needs_visible_to(user) -> QuerySet[Need]:
     if not _active(user):
         return Need.objects.none()
     if user.role == Role.RESPONDER:
-        unit_id = responder_unit_id(user)
-        if unit_id is None:
-            return Need.objects.none()
         return Need.objects.filter(
-            pk__in=Referral.objects.filter(unit_id=unit_id, status__in=_RESPONDER_STATUSES).values(
-                "need_id"
-            )
+            pk__in=_responder_referrals(user)
+            .filter(status__in=_RESPONDER_STATUSES)
+            .values("need_id")
         )
     if user.role not in CASEWORK_ROLES:
         return Need.objects.none()
@@ -187,12 +184,21 @@ def escalated_needs_visible_to(user) -> QuerySet[Need]:
 # --- referrals and units -----------------------------------------------------------------
 
 
+def _responder_referrals(user) -> QuerySet[Referral]:
+    """A responder sees every referral of the units they belong to now, and, after
+    leaving a unit (moved to another department), the referrals they answered
+    themselves there: their own work stays readable, while the old unit's other and
+    new referrals go to its present members. Acting on a referral still needs
+    membership of its unit (services.referrals)."""
+    unit_ids = responder_unit_ids(user)
+    return Referral.objects.filter(Q(unit_id__in=unit_ids) | Q(responded_by=user))
+
+
 def referrals_visible_to(user) -> QuerySet[Referral]:
     if not _active(user):
         return Referral.objects.none()
     if user.role == Role.RESPONDER:
-        unit_id = responder_unit_id(user)
-        return Referral.objects.filter(unit_id=unit_id) if unit_id else Referral.objects.none()
+        return _responder_referrals(user)
     if user.role not in CASEWORK_ROLES:
         return Referral.objects.none()
     return Referral.objects.filter(need_id__in=needs_visible_to(user).values("pk"))
@@ -496,7 +502,7 @@ def pairable_workers_for(user) -> QuerySet[User]:
     )
     return (
         User.objects.filter(is_active=True, role__in=PAIRABLE_ROLES)
-        .filter(Q(area_id__in=area_ids) | Q(unit_membership__unit_id__in=twinned_units))
+        .filter(Q(area_id__in=area_ids) | Q(unit_memberships__unit_id__in=twinned_units))
         .distinct()
         .order_by("username")
     )
