@@ -18,12 +18,15 @@ from ninja.files import UploadedFile
 
 from doorstep.accounts.models import Role
 from doorstep.administration import selectors, services
-from doorstep.administration.staff_io import staff_export, staff_import_upload
+from doorstep.administration.staff_io import (
+    staff_export,
+    staff_export_response,
+    staff_import_upload,
+)
 from doorstep.casework.models import UnitMember
 from doorstep.core.idempotency import HEADER, HEADER_DESCRIPTION, idempotent_response
 from doorstep.core.schemas import MAX_ID, Text, error_responses
 from doorstep.registry.importing.spec import ImportFileError
-from doorstep.registry.views_import import export_response
 
 router = Router()
 CHANNEL = "api:v1:staff"
@@ -228,7 +231,7 @@ def staff_create(
 def staff_export_file(request: HttpRequest, filters: Query[StaffExportQuery]):
     _manager(request)
     rows = staff_export(actor=request.auth, chinese=filters.headers == "zh", channel=CHANNEL)
-    return export_response(rows, filters.format)
+    return staff_export_response(rows, filters.format)
 
 
 @router.post(

@@ -33,6 +33,7 @@ from doorstep.administration.services import (
 from doorstep.casework.models import Unit, UnitMember
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
+from doorstep.registry.exporter import csv_stream, xlsx_file
 from doorstep.registry.importing.reader import open_rows
 from doorstep.registry.importing.spec import (
     M_DUPLICATE_COLUMNS,
@@ -292,3 +293,20 @@ def staff_export(*, actor, chinese: bool, channel: str) -> Iterator[list[Any]]:
         detail={"export": True},
     )
     return staff_export_rows(actor, chinese=chinese)
+
+
+def staff_export_response(rows, fmt: str):
+    from django.http import FileResponse, StreamingHttpResponse
+    from django.utils import timezone
+
+    filename = f"staff-{timezone.localdate():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(
+        xlsx_file(rows),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from doorstep.accounts.models import Role, User
-from doorstep.areas.models import Area
+from doorstep.areas.models import Area, subtree_range
 from doorstep.casework.due_items import DueItem, due_items_for
 from doorstep.casework.models import (
     Contact,
@@ -461,11 +461,12 @@ def _pairing_role(user) -> bool:
 
 
 def households_for_pairing(
-    user, *, area: Area | None = None, unpaired: bool = False
+    user, *, area: Area | None = None, unpaired: bool = False, orphaned: bool = False
 ) -> QuerySet[Household]:
     """Households a team leader (supervisor, administrator) may pair, with the active
     pairing's id and worker annotated (one subquery each on the one-active-pairing
-    index)."""
+    index). `orphaned`: only those whose paired worker's account was deactivated
+    (administration): they need a new worker."""
     if not _pairing_role(user):
         return Household.objects.none()
     qs = households_visible_to(user)
@@ -474,9 +475,29 @@ def households_for_pairing(
     active = Pairing.objects.active().filter(household_id=OuterRef("pk"))
     if unpaired:
         qs = qs.filter(~Exists(active))
+    if orphaned:
+        qs = qs.filter(Exists(active.filter(worker__is_active=False)))
     return qs.select_related("area").annotate(
         pairing_id=Subquery(active.values("pk")[:1]),
         paired_worker=Subquery(active.values("worker__username")[:1]),
+        paired_worker_active=Subquery(active.values("worker__is_active")[:1]),
+    )
+
+
+def households_needing_new_worker_count(user, *, area: Area) -> int:
+    """How many households of `area` are still paired with a deactivated account."""
+    if not _pairing_role(user):
+        return 0
+    low, high = subtree_range(area.path)
+    return (
+        Pairing.objects.active()
+        .filter(
+            worker__is_active=False,
+            household__area_path__gte=low,
+            household__area_path__lt=high,
+            household_id__in=households_visible_to(user).values("pk"),
+        )
+        .count()
     )
 
 
