@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from doorstep.accounts.models import ApiToken, Role, User
 from doorstep.accounts.two_factor import device_reset
+from doorstep.administration.django_admin import django_admin_sync
 from doorstep.administration.selectors import areas_for_staff, roles_grantable_by
 from doorstep.areas.models import Area
 from doorstep.casework.models import Unit, UnitMember
@@ -208,6 +209,7 @@ def staff_create(*, actor, username: str, data: StaffData, channel: str) -> User
             {"username": _("The user name %(username)s is taken.") % {"username": username}}
         ) from None
     _set_units(actor, user, values["unit_ids"], channel)
+    django_admin_sync(user)
     _audit(actor, AuditAction.CREATE, user, channel, role=user.role, area=user.area_id)
     return user
 
@@ -226,6 +228,7 @@ def staff_update(*, actor, user: User, data: StaffData, channel: str) -> User:
     if changed:
         user.save(update_fields=changed)
     units = _set_units(actor, user, values["unit_ids"], channel)
+    django_admin_sync(user)
     if changed or units:
         _audit(actor, AuditAction.UPDATE, user, channel, fields=changed, units=units)
     return user
@@ -242,6 +245,7 @@ def staff_set_active(*, actor, user: User, active: bool, channel: str) -> User:
         return user
     User.objects.filter(pk=user.pk).update(is_active=active)
     user.is_active = active
+    django_admin_sync(user)
     if not active:
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
