@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Annotated, Literal
 from uuid import UUID
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Path, Query, Router, Schema
@@ -126,7 +127,8 @@ def staff_body(user, unit_ids: list[int] | None = None) -> dict:
             .order_by("unit_id")
             .values_list("unit_id", flat=True)
         )
-    device = getattr(user, "two_factor_device", None) if hasattr(user, "pk") else None
+    # A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError.
+    device = getattr(user, "two_factor_device", None)
     return {
         "id": user.pk,
         "username": user.username,
@@ -187,8 +189,6 @@ def staff_list(request: HttpRequest, filters: Query[StaffListQuery]):
     _manager(request)
     qs = selectors.staff_managed_by(request.auth).select_related("area", "two_factor_device")
     if filters.q.strip():
-        from django.db.models import Q
-
         q = filters.q.strip()
         qs = qs.filter(
             Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
@@ -286,6 +286,10 @@ def staff_update(
         return 200, _fresh(user.pk, actor)
 
     return idempotent_response(request, idempotency_key, payload.model_dump(mode="json"), run)
+
+
+def _then_none(_result) -> None:
+    """The action's own result is not the answer: the account as it is now is."""
 
 
 def _action(request, staff_id: int, idempotency_key, do) -> object:
