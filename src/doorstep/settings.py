@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "doorstep.insights",
     "doorstep.portal",
     "doorstep.fieldapp",
+    "doorstep.administration",
 ]
 
 MIDDLEWARE = [
