@@ -21,6 +21,12 @@ urlpatterns = [
     path("", include("doorstep.registry.urls")),
 ]
 
+# Our error pages, in the user's language, also under DEBUG (core.errors).
+handler400 = "doorstep.core.errors.bad_request"
+handler403 = "doorstep.core.errors.permission_denied"
+handler404 = "doorstep.core.errors.page_not_found"
+handler500 = "doorstep.core.errors.server_error"
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
