@@ -34,9 +34,7 @@ def test_a_pending_fragment_request_gets_hx_redirect_not_the_second_factor_page(
     assert response["HX-Redirect"] == "/accounts/two-factor/?next=%2Fhouseholds%2F"
 
 
-def test_the_second_factor_page_polls_nothing_and_shows_no_navigation(
-    real_two_factor, supervisor
-):
+def test_the_second_factor_page_polls_nothing_and_shows_no_navigation(real_two_factor, supervisor):
     client = Client()
     _password(client, "supervisor")
     page = client.get("/accounts/two-factor/enrol/", follow=True, HTTP_ACCEPT_LANGUAGE="en")

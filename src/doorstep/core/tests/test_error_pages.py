@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.utils import translation
 from django.urls import reverse
+from django.utils import translation
 
 from doorstep.accounts.navigation import NAV_LINKS, links_for
 
@@ -69,7 +69,11 @@ def test_a_fault_shows_our_500_page_in_the_users_language(rf):
 @pytest.mark.parametrize(
     ("persona", "hidden", "shown"),
     [
-        ("analyst", ["pairing:home", "hotline:board", "casework:welfare_rounds"], ["insights:home"]),
+        (
+            "analyst",
+            ["pairing:home", "hotline:board", "casework:welfare_rounds"],
+            ["insights:home"],
+        ),
         (
             "responder",
             ["pairing:home", "livelihoods:home", "insights:home", "hotline:board"],
