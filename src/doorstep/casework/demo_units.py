@@ -20,7 +20,7 @@ import datetime as dt
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import DateTimeField, F
+from django.db.models import Count, DateTimeField, F
 from django.utils import timezone
 
 from doorstep.accounts.models import Role, User
@@ -120,15 +120,13 @@ def _units(admin: User, area: Area) -> list[Unit]:
 def _twinned_unit(admin: User, leader: User, county: Area) -> int:
     """The natural resources bureau, twinned with a village of the leader's township
     (not the demo worker's), its officials paired with households there."""
+    # The village with the most households, so that each official has some.
     village = (
-        Area.objects.filter(
-            level=AreaLevel.VILLAGE,
-            path__startswith=leader.area.path,
-            children__households__isnull=False,
-        )
+        Area.objects.filter(level=AreaLevel.VILLAGE, path__startswith=leader.area.path)
         .exclude(pk__in=User.objects.filter(username="demo_worker").values("area_id"))
-        .order_by("code")
-        .distinct()
+        .annotate(size=Count("children__households"))
+        .filter(size__gt=0)
+        .order_by("-size", "code")
         .first()
     )
     if village is None:
@@ -162,7 +160,8 @@ def _twinned_unit(admin: User, leader: User, county: Area) -> int:
             },
         )
         demo_unit_member(actor=admin, unit=unit, user=official)
-        mine = households[i * OFFICIAL_HOUSEHOLDS : (i + 1) * OFFICIAL_HOUSEHOLDS]
+        # Dealt in turn, so that each official has some even in a small village.
+        mine = households[i :: len(OFFICIALS)][:OFFICIAL_HOUSEHOLDS]
         if mine:
             pairings_bulk_assign(
                 actor=leader,

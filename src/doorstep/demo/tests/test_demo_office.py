@@ -107,7 +107,7 @@ def test_a_twinned_unit_has_its_officials_paired_in_its_village(demo):
     twinning = Twinning.objects.select_related("unit", "village").get()
     officials = UnitMember.objects.filter(unit=twinning.unit).values_list("user_id", flat=True)
     paired = Pairing.objects.active().filter(worker_id__in=officials).select_related("household")
-    assert paired.count() >= 3
+    assert paired.values("worker_id").distinct().count() == 3
     for pairing in paired:
         assert pairing.household.area.path.startswith(twinning.village.path)
 
@@ -125,7 +125,7 @@ def test_a_year_of_contacts_leaves_most_households_within_their_interval(demo):
     schedules = ContactSchedule.objects.filter(worker__isnull=False)
     total = schedules.count()
     overdue = schedules.filter(next_due_on__lt=timezone.localdate()).count()
-    assert total > 300
+    assert total > 150
     assert 0.05 * total < overdue < 0.3 * total
     first = Contact.objects.order_by("occurred_at").first().occurred_at
     assert first < timezone.now() - dt.timedelta(days=300)
