@@ -5,8 +5,9 @@ console error or a CSP violation, nothing is wider than the viewport, and no Eng
 catalogue string is left on a Chinese or Uyghur page.
 
 Kept quick: the demo is loaded once, smaller than `make run`'s; each role signs in
-once and keeps its browser context; each page is loaded three times — Chinese and
-Uyghur on a phone (where overflow and right-to-left show), English on a desktop.
+once and keeps its browser context; one link per kind of page (route) is followed; each
+page is loaded three times — Chinese and Uyghur on a phone (where overflow and
+right-to-left show), English on a desktop.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from django.urls import Resolver404, resolve
 from playwright.sync_api import Browser, Page
 
 from doorstep.demo.demo import DEMO_PASSWORD, demo_load, demo_steps_run, existing_demo_accounts
@@ -103,6 +105,19 @@ def _links(page: Page, base: str) -> list[str]:
     return [p for p in (_internal(h, base) for h in hrefs) if p]
 
 
+def _one_per_route(paths: list[str]) -> list[str]:
+    """The first link to each kind of page: a home lists thirty households, whose pages
+    are one template with other rows; touring one of them is enough."""
+    chosen: dict[str, str] = {}
+    for path in paths:
+        try:
+            route = resolve(urlsplit(path).path).route
+        except Resolver404:
+            route = path  # followed anyway: it will answer 404 and be reported
+        chosen.setdefault(route, path)
+    return list(chosen.values())
+
+
 def _sign_in(browser: Browser, base: str, username: str):
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
@@ -161,7 +176,7 @@ def test_every_demo_role_tours_its_links_in_every_language_and_width(
         for home in HOMES:
             page.goto(f"{base}{home}")
             links += [home, *_links(page, base)]
-        seen = list(dict.fromkeys(links))
+        seen = _one_per_route(links)
         for language, viewport in PASSES:
             context.add_cookies([{"name": "django_language", "value": language, "url": base}])
             page.set_viewport_size(viewport)
