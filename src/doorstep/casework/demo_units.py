@@ -93,9 +93,14 @@ _STEPS = {
 
 def demo_unit_member(*, actor, unit: Unit, user: User) -> None:
     """Make `user` a member of `unit`: the one place the demo knows how memberships are
-    kept (one unit per account today; i12-admin's change lets one serve several)."""
-    if not UnitMember.objects.filter(user=user).exists():
-        unit_member_add(actor=actor, unit=unit, user=user, channel=CHANNEL)
+    kept. While an account belongs to one unit (UnitMember.user one-to-one), a second
+    unit is skipped; once one person may serve several units, they get each."""
+    memberships = UnitMember.objects.filter(user=user)
+    if memberships.filter(unit=unit).exists():
+        return
+    if UnitMember._meta.get_field("user").one_to_one and memberships.exists():
+        return
+    unit_member_add(actor=actor, unit=unit, user=user, channel=CHANNEL)
 
 
 def _shift_back(model, pks, delta: dt.timedelta) -> None:
