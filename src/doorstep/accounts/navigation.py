@@ -66,6 +66,11 @@ NAV_LINKS: tuple[NavLink, ...] = (
         frozenset({Role.RESPONDER}),
         _("calls the duty room sent to your unit: acknowledge, arrive, resolve."),
     ),
+    NavLink(
+        "administration:home",
+        _("Administration"),
+        frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    ),
     NavLink("registry:import_upload", _("Import"), STAFF, check=lambda u: u.can_import),
 )
 

@@ -143,11 +143,15 @@ def _step(module: str, function: str) -> Callable[[], object]:
 
 
 # Each app adds its own step here (keep the order: later steps read what earlier ones
-# wrote; insights summarises everything, so it comes last).
+# wrote; insights summarises the records, so it comes after them).
 DEMO_STEPS: list[DemoStep] = [
     DemoStep(
         "the demo worker's households",
         _step("doorstep.casework.demo_pairings", "casework_demo_load"),
+    ),
+    DemoStep(
+        "administration: a worker who left, demo_admin in Django's admin",  # before the year of contacts pairs the rest
+        _step("doorstep.administration.demo", "administration_demo_load"),
     ),
     DemoStep(
         "units, twinning, needs, referrals",

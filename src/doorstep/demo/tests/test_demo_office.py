@@ -95,6 +95,7 @@ def test_units_take_referrals_in_every_state_and_the_responder_sees_theirs(demo)
     assert set(Referral.objects.values_list("status", flat=True)) == set(ReferralStatus.values)
     responder = User.objects.get(username="demo_responder")
     unit_ids = set(UnitMember.objects.filter(user=responder).values_list("unit_id", flat=True))
+    assert len(unit_ids) == 2  # one person answers for two departments
     assert Referral.objects.filter(unit_id__in=unit_ids).count() >= 4
     client = Client()
     assert client.login(username="demo_responder", password=DEMO_PASSWORD)
