@@ -17,7 +17,7 @@ urlpatterns = [
     path("proposals/<int:proposal_id>/", views.proposal, name="proposal"),
     path("proposals/<int:proposal_id>/step/", views.step, name="step"),
     path("proposals/<int:proposal_id>/objection/", views.objection, name="objection"),
-    path("notices/<int:village_id>/", views.notice, name="notice"),
+    path("notices/<int:area_id>/", views.notice, name="notice"),
     path("figures/", views.figures, name="figures"),
     path("settings/", views.policy, name="policy"),
 ]

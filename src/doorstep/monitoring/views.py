@@ -334,8 +334,8 @@ def objection(request, proposal_id: int):
 
 
 @login_required
-def notice(request, village_id: int):
-    village, proposals = selectors.notice_for(request.user, village_id)
+def notice(request, area_id: int):
+    village, proposals = selectors.notice_for(request.user, area_id)
     policy = rules.policy_for(rules.county_of(village)) if rules.county_of(village) else None
     return render(
         request,

@@ -18,6 +18,7 @@ from doorstep.demo.demo import (
 from doorstep.demo.synth import SynthError
 from doorstep.insights.demo import insights_demo_load
 from doorstep.livelihoods.demo import livelihoods_demo_load
+from doorstep.monitoring.demo import monitoring_demo_load
 from doorstep.pairing.demo import pairing_demo_load
 from doorstep.portal.demo import demo_portal_line
 
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                 welfare_demo_load()  # casework: a cold-snap round with some checks done
                 pairing_demo_load()  # villages' development needs, members' skills
                 livelihoods_demo_load()  # jobs, training, income, relapse watch
+                monitoring_demo_load()  # poverty status and the monitoring procedure
                 insights_demo_load()  # dashboards: summaries of everything above
             except (SynthError, LookupError) as exc:
                 raise CommandError(str(exc)) from exc
