@@ -102,7 +102,7 @@ def test_whole_path_enter_then_remove_through_the_api(figures, worker_a, team_le
 def test_step_out_of_order_is_409(figures, worker_a, supervisor):
     p = propose(figures, worker_a)
     body = assert_error(_step(ApiClient(supervisor), p.pk, "county_decision"), 409)
-    assert "Village review" in body["detail"]
+    assert "村级评议" in body["detail"]  # requests default to Chinese
     assert_error(_step(ApiClient(worker_a), p.pk, "notice"), 409)
 
 
@@ -128,7 +128,7 @@ def test_team_leader_may_not_decide_for_the_county(figures, worker_a, team_leade
     _step(ApiClient(worker_a), p.pk, "notice")
     _step(ApiClient(team_leader), p.pk, "township_review")
     body = assert_error(_step(ApiClient(team_leader), p.pk, "county_decision"), 403)
-    assert "county" in body["detail"]
+    assert "县级" in body["detail"]
 
 
 def test_worker_of_another_village_gets_404_everywhere(figures, worker_a, worker_b):
