@@ -10,7 +10,8 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from doorstep.casework.due_items import register_due_items
         from doorstep.core import periodic
-        from doorstep.monitoring import due, tasks
+        from doorstep.monitoring import due, retention, tasks
+        from doorstep.privacy.retention import register_anonymiser
         from doorstep.registry.panels import register_household_panel
 
         # After the relapse watch (02:00): its open flags become proposals by morning.
@@ -19,3 +20,4 @@ class MonitoringConfig(AppConfig):
         )
         register_due_items(due.monitoring_reviews)
         register_household_panel(due.household_panel)
+        register_anonymiser(retention.anonymise)

@@ -172,3 +172,12 @@ def test_help_and_review_recorded_through_the_page(household_a, worker_a, team_l
         {"record": "other:", "description": "", "started_on": TODAY},
     )
     assert r.status_code == 422
+
+
+def test_retention_clears_the_procedures_free_text(household_a, worker_a):
+    from doorstep.monitoring.retention import anonymise
+
+    p = propose(household_a, worker_a, note="户主患肺癌")
+    anonymise([household_a.pk])
+    p.refresh_from_db()
+    assert p.note == "" and p.risk_kinds == "illness"
