@@ -18,6 +18,6 @@ class MonitoringConfig(AppConfig):
         periodic.register(
             "monitoring.watch_propose_nightly", tasks.watch_propose_nightly, daily_at_hour=3
         )
-        register_due_items(due.monitoring_reviews)
+        register_due_items(due.monitoring_reviews, probe=due.reviews_due)
         register_household_panel(due.household_panel)
         register_anonymiser(retention.anonymise)

@@ -17,19 +17,24 @@ from doorstep.monitoring.selectors import can_read
 SHOW_DAYS_AHEAD = 7
 
 
+def reviews_due(worker, today: dt.date):
+    """Monitored households paired with the worker whose review is due within a week
+    (also the casework.due_items probe); None for a caller who has none."""
+    if not getattr(worker, "is_authenticated", False) or not worker.is_active:
+        return None
+    return HouseholdPoverty.objects.filter(
+        status=PovertyStatus.MONITORED,
+        next_review_on__lte=today + dt.timedelta(days=SHOW_DAYS_AHEAD),
+        household_id__in=Pairing.objects.active().filter(worker=worker).values("household_id"),
+    )
+
+
 def monitoring_reviews(worker, today: dt.date) -> list[DueItem]:
     """One query: monitored households paired with the worker whose review is due."""
-    if not getattr(worker, "is_authenticated", False) or not worker.is_active:
+    due = reviews_due(worker, today)
+    if due is None:
         return []
-    rows = (
-        HouseholdPoverty.objects.filter(
-            status=PovertyStatus.MONITORED,
-            next_review_on__lte=today + dt.timedelta(days=SHOW_DAYS_AHEAD),
-            household_id__in=Pairing.objects.active().filter(worker=worker).values("household_id"),
-        )
-        .select_related("household")
-        .order_by("next_review_on", "household_id")
-    )
+    rows = due.select_related("household").order_by("next_review_on", "household_id")
     return [
         DueItem(
             kind="monitoring_review",
