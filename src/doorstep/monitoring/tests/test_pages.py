@@ -181,3 +181,34 @@ def test_retention_clears_the_procedures_free_text(household_a, worker_a):
     anonymise([household_a.pk])
     p.refresh_from_db()
     assert p.note == "" and p.risk_kinds == "illness"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "ug"])
+def test_the_pages_render_for_a_supervisor(household_a, worker_a, supervisor, areas, language):
+    p = propose(household_a, worker_a)
+    village_agree(p, worker_a)
+    c = _client(supervisor, language)
+    for url in (
+        "/monitoring/",
+        "/monitoring/households/?status=never",
+        f"/monitoring/households/{household_a.pk}/",
+        f"/monitoring/proposals/{p.pk}/",
+        "/monitoring/figures/",
+        "/monitoring/settings/",
+        f"/households/{household_a.pk}/",
+    ):
+        r = c.get(url)
+        assert r.status_code == 200, url
+    assert household_a.household_no in c.get("/monitoring/").content.decode()
+    r = c.post("/monitoring/settings/", {"form": "line", "year": TODAY.year, "amount": "7000"})
+    assert r.status_code == 302
+    r = c.post(
+        "/monitoring/settings/",
+        {"form": "policy", "notice_days": 0, "stable_years": 1, "review_days": 30},
+    )
+    assert r.status_code == 422
+
+
+def test_settings_page_is_for_supervisors(worker_a, team_leader):
+    assert _client(worker_a).get("/monitoring/settings/").status_code == 403
+    assert _client(team_leader).get("/monitoring/settings/").status_code == 403
