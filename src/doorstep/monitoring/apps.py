@@ -10,8 +10,9 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from doorstep.casework.due_items import register_due_items
         from doorstep.core import periodic
-        from doorstep.monitoring import due, retention, tasks
+        from doorstep.monitoring import columns, due, retention, tasks
         from doorstep.privacy.retention import register_anonymiser
+        from doorstep.registry.importing.extra import register_extra_columns
         from doorstep.registry.panels import register_household_panel
 
         # After the relapse watch (02:00): its open flags become proposals by morning.
@@ -21,3 +22,5 @@ class MonitoringConfig(AppConfig):
         register_due_items(due.monitoring_reviews, probe=due.reviews_due)
         register_household_panel(due.household_panel)
         register_anonymiser(retention.anonymise)
+        # The status as optional columns of the household file (import and export).
+        register_extra_columns(columns.POVERTY_COLUMNS)
