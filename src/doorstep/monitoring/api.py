@@ -13,8 +13,10 @@ import datetime as dt
 from typing import Annotated
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Header, Path, Query, Router
 
 from doorstep.areas.models import AreaLevel
@@ -467,10 +469,12 @@ def figures_get(request, query: Query[s.MonitoringFiguresQuery]):
     today = timezone.localdate()
     start = query.start or today.replace(month=1, day=1)
     end = query.end or today
-    if end < start or (end - start) > dt.timedelta(days=3660):
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
-
+    if (
+        end < start
+        or (end - start) > dt.timedelta(days=3660)
+        or start.year < 2000
+        or end.year > 2100
+    ):
         raise ValidationError({"end": _("The period must end after it starts, within ten years.")})
     f = selectors.figures(request.auth, area, start=start, end=end)
     return {

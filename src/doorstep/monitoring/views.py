@@ -359,6 +359,8 @@ def _period(request) -> tuple[dt.date, dt.date]:
         end = dt.date.fromisoformat(request.GET.get("end", ""))
     except ValueError:
         end = today
+    if end < start or start.year < 2000 or end.year > 2100:
+        start, end = today.replace(month=1, day=1), today
     return start, end
 
 
