@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "doorstep.insights",
     "doorstep.monitoring",
     "doorstep.portal",
+    "doorstep.administration",
 ]
 
 MIDDLEWARE = [

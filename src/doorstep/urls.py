@@ -21,6 +21,7 @@ urlpatterns = [
     path("resident/monitoring/", include("doorstep.monitoring.portal_urls")),
     path("resident/", include("doorstep.portal.urls")),
     path("privacy/", include("doorstep.privacy.urls")),
+    path("administration/", include("doorstep.administration.urls")),
     path("admin/", admin.site.urls),
     path("", include("doorstep.registry.urls")),
 ]
