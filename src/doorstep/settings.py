@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "doorstep.livelihoods",
     "doorstep.pairing",
     "doorstep.insights",
+    "doorstep.monitoring",
     "doorstep.portal",
     "doorstep.administration",
 ]

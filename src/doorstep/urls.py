@@ -15,6 +15,10 @@ urlpatterns = [
     path("livelihoods/", include("doorstep.livelihoods.urls")),
     path("pairing/", include("doorstep.pairing.urls")),
     path("insights/", include("doorstep.insights.urls")),
+    path("monitoring/", include("doorstep.monitoring.urls")),
+    # Before the portal's own: the resident's application sits under /resident/ so
+    # that the portal session cookie (path /resident/) reaches it.
+    path("resident/monitoring/", include("doorstep.monitoring.portal_urls")),
     path("resident/", include("doorstep.portal.urls")),
     path("privacy/", include("doorstep.privacy.urls")),
     path("administration/", include("doorstep.administration.urls")),

@@ -53,6 +53,12 @@ NAV_LINKS: tuple[NavLink, ...] = (
         _("relapse watch and outcomes of jobs and training, in figures."),
     ),
     NavLink(
+        "monitoring:home",
+        _("Monitoring"),
+        STAFF | {Role.ANALYST},
+        _("households under poverty monitoring and the decisions on them, in figures."),
+    ),
+    NavLink(
         "insights:home",
         _("Dashboard"),
         STAFF | {Role.ANALYST},

@@ -167,6 +167,10 @@ DEMO_STEPS: list[DemoStep] = [
         "jobs, training, income, relapse watch",
         _step("doorstep.livelihoods.demo", "livelihoods_demo_load"),
     ),
+    DemoStep(
+        "poverty status and the monitoring procedure",
+        _step("doorstep.monitoring.demo", "monitoring_demo_load"),
+    ),
     DemoStep("resident portal activity", _step("doorstep.portal.demo", "portal_demo_load")),
     DemoStep("dashboards", _step("doorstep.insights.demo", "insights_demo_load")),
 ]
