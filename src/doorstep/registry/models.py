@@ -191,6 +191,19 @@ class Household(models.Model):
     def language_list(self) -> list[str]:
         return [code for code in self.languages.split(",") if code]
 
+    @property
+    def own_vulnerabilities(self) -> list[HouseholdVulnerability]:
+        """The household's own categories (low income, five-guarantee), and a person's
+        category the migration could give to nobody (no residents). Uses the
+        prefetched `vulnerabilities` when there is one."""
+        return [v for v in self.vulnerabilities.all() if v.resident_id is None]
+
+    @property
+    def own_vulnerability_codes(self) -> list[str]:
+        return sorted(
+            v.category for v in self.own_vulnerabilities if v.category in HOUSEHOLD_VULNERABILITIES
+        )
+
 
 class HouseholdVulnerability(models.Model):
     """One vulnerability category of a household, or of one of its residents.
@@ -301,6 +314,16 @@ class Resident(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def vulnerability_codes(self) -> list[str]:
+        """The resident's own categories (prefetched `vulnerabilities` when there is one)."""
+        return sorted(v.category for v in self.vulnerabilities.all())
+
+    @property
+    def inferred_vulnerability_codes(self) -> list[str]:
+        """Categories the 0006 migration gave this member, for a worker to confirm."""
+        return sorted(v.category for v in self.vulnerabilities.all() if v.inferred)
 
     def clean(self) -> None:
         if self.id_number:
