@@ -157,3 +157,68 @@ def test_a_category_in_the_wrong_place_is_refused_naming_the_field_and_nothing_i
     if field == "vulnerabilities":  # our own message, translated
         message = next(e["message"] for e in error["errors"] if e["field"] == field)
         assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message
+
+
+# --- pages -------------------------------------------------------------------------
+
+
+def test_a_worker_confirms_a_members_category_on_the_member_form(client, worker_a, household_a):
+    head = household_a.residents.get(relationship="head")
+    HouseholdVulnerability.objects.create(
+        household=household_a, resident=head, category="widowed_elderly", inferred=True
+    )
+    client.force_login(worker_a)
+    page = client.get(f"/households/{household_a.pk}/").content.decode()
+    assert f'data-resident-vulnerabilities="{head.pk}"' in page
+    assert "to confirm" in page
+    form = client.get(f"/households/{household_a.pk}/residents/{head.pk}/edit/").content.decode()
+    assert 'value="widowed_elderly"' in form and 'value="low_income"' not in form
+    response = client.post(
+        f"/households/{household_a.pk}/residents/{head.pk}/edit/",
+        {
+            "name": head.name,
+            "relationship": "head",
+            "sex": "M",
+            "vulnerabilities": ["widowed_elderly", "disability"],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _facts(household_a) == {
+        (head.pk, "widowed_elderly", False),
+        (head.pk, "disability", False),
+    }
+    assert "to confirm" not in client.get(f"/households/{household_a.pk}/").content.decode()
+
+
+def test_the_household_form_offers_only_the_households_own_categories(
+    client, worker_a, household_a
+):
+    client.force_login(worker_a)
+    form = client.get(f"/households/{household_a.pk}/edit/").content.decode()
+    assert 'value="low_income"' in form and 'value="disability"' not in form
+    response = client.post(
+        f"/households/{household_a.pk}/edit/",
+        {
+            "household_no": household_a.household_no,
+            "area": household_a.area_id,
+            "version": 1,
+            "vulnerabilities": ["disability"],
+        },
+    )
+    assert response.status_code == 400
+    assert _facts(household_a) == set()
+
+
+def test_a_household_category_on_the_member_form_is_refused(client, worker_a, household_a):
+    member = _member(household_a)
+    client.force_login(worker_a)
+    response = client.post(
+        f"/households/{household_a.pk}/residents/{member.pk}/edit/",
+        {
+            "name": member.name,
+            "relationship": member.relationship,
+            "vulnerabilities": ["low_income"],
+        },
+    )
+    assert response.status_code == 400
+    assert _facts(household_a) == set()
