@@ -199,6 +199,14 @@ class Household(models.Model):
         return [v for v in self.vulnerabilities.all() if v.resident_id is None]
 
     @property
+    def every_vulnerability(self) -> list[HouseholdVulnerability]:
+        """One row per category held by the household or any member (for summaries)."""
+        seen: dict[str, HouseholdVulnerability] = {}
+        for v in self.vulnerabilities.all():
+            seen.setdefault(v.category, v)
+        return [seen[c] for c in sorted(seen)]
+
+    @property
     def own_vulnerability_codes(self) -> list[str]:
         return sorted(
             v.category for v in self.own_vulnerabilities if v.category in HOUSEHOLD_VULNERABILITIES

@@ -20,6 +20,7 @@ from doorstep.insights.demo import insights_demo_load
 from doorstep.livelihoods.demo import livelihoods_demo_load
 from doorstep.pairing.demo import pairing_demo_load
 from doorstep.portal.demo import demo_portal_line
+from doorstep.registry.demo import registry_demo_load
 
 
 class Command(BaseCommand):
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             started = time.monotonic()
             try:
                 loaded = demo_load(households=options["households"], workers=options["workers"])
+                registry_demo_load()  # a few members' categories "to confirm" (issue #13)
                 casework_demo_load()  # the demo workers' households and last contacts
                 welfare_demo_load()  # casework: a cold-snap round with some checks done
                 pairing_demo_load()  # villages' development needs, members' skills
