@@ -260,9 +260,7 @@ class HouseholdVulnerability(models.Model):
                 name="vulnerability_once_per_resident",
             ),
             models.CheckConstraint(
-                condition=models.Q(
-                    category__in=HOUSEHOLD_VULNERABILITIES, resident__isnull=True
-                )
+                condition=models.Q(category__in=HOUSEHOLD_VULNERABILITIES, resident__isnull=True)
                 | models.Q(category__in=PERSON_VULNERABILITIES, resident__isnull=False)
                 | models.Q(
                     category__in=PERSON_VULNERABILITIES, resident__isnull=True, inferred=True

@@ -125,7 +125,9 @@ def _resident_vulnerabilities_set(*, resident: Resident, categories: list[str]) 
     confirmed = rows.filter(inferred=True).update(inferred=False)
     HouseholdVulnerability.objects.bulk_create(
         [
-            HouseholdVulnerability(household_id=resident.household_id, resident=resident, category=c)
+            HouseholdVulnerability(
+                household_id=resident.household_id, resident=resident, category=c
+            )
             for c in sorted(after - before)
         ]
     )
