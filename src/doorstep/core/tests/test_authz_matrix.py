@@ -262,6 +262,9 @@ ROUTES: dict[str, Rule] = {
     "GET /api/v1/insights/areas/{area_id}/dashboard": personal(LEADERS | {"analyst"}),
     "GET /api/v1/insights/workers/{worker_id}/dashboard": personal(NOBODY, "own or leaders'"),
     "GET /api/v1/insights/areas/{area_id}/map": personal(LEADERS | {"analyst"}, "areas only"),
+    "GET /api/v1/insights/areas/{area_id}/household-counts": personal(
+        LEADERS | {"analyst"}, "counts only; analysts' suppressed"
+    ),
     "GET /api/v1/insights/areas/{area_id}/teams": staff("team areas and leaders' names"),
     "GET /api/v1/insights/teams/{area_id}/reports/{year}": personal(NOBODY, "a team's report"),
     "GET /api/v1/insights/teams/{area_id}/reports/{year}/file": personal(NOBODY, "the same"),
