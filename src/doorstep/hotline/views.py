@@ -404,6 +404,8 @@ def hazards(request):
             services.hazard_record(
                 actor=request.user,
                 office=office,
+                # Found on the caller's patrol under way, if any.
+                patrol=selectors.open_patrol_of(request.user, office),
                 kind=p.get("kind", ""),
                 description=p.get("description", ""),
                 photo=request.FILES.get("photo"),
@@ -428,8 +430,50 @@ def hazards(request):
             .filter(office=office)
             .select_related("call")
             .order_by("-found_at")[:100],
+            "my_patrol": selectors.open_patrol_of(request.user),
+            "patrols": selectors.patrols_visible_to(request.user)
+            .filter(office=office)
+            .select_related("walker")
+            .order_by("-started_at")[:20],
         },
     )
+
+
+@login_required
+@require_POST
+def patrol_start(request):
+    """Start a patrol from the hazards page (hotline.services.patrols)."""
+    offices = list(selectors.offices_visible_to(request.user))
+    if not offices:
+        raise Http404
+    office = _office(request, offices)
+    try:
+        services.patrol_start(
+            actor=request.user,
+            office=office,
+            route=request.POST.get("route", ""),
+            channel=_channel("patrols"),
+        )
+        messages.success(request, _("The patrol has started."))
+    except ValidationError as exc:
+        _flash(request, exc)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{reverse('hotline:hazards')}?office={office.pk}")
+
+
+@login_required
+@require_POST
+def patrol_end(request, patrol_id: int):
+    patrol = selectors.patrol_for(request.user, patrol_id)
+    try:
+        services.patrol_end(actor=request.user, patrol=patrol, channel=_channel("patrols"))
+        messages.success(request, _("The patrol has ended."))
+    except ValidationError as exc:
+        _flash(request, exc)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{reverse('hotline:hazards')}?office={patrol.office_id}")
 
 
 @login_required

@@ -174,6 +174,8 @@ ROUTES: dict[str, Rule] = {
     "hotline/hazards/": staff("hazard reports"),
     "hotline/hazards/<int:hazard_id>/photo/": staff("a hazard photo"),
     "hotline/hazards/<int:hazard_id>/act/": write(),
+    "hotline/patrols/start/": write(),
+    "hotline/patrols/<int:patrol_id>/end/": write(),
     # --- Open311 (public by its specification; never returns personal fields) ---------
     "open311/v2/^services\\.(?P<fmt>[a-z]+)$": public("Open311 service list"),
     "open311/v2/^services/(?P<code>[^/.]+)\\.(?P<fmt>[a-z]+)$": public("Open311 definition"),
@@ -249,6 +251,10 @@ ROUTES: dict[str, Rule] = {
     "POST /api/v1/hotline/hazards": write(),
     "GET /api/v1/hotline/hazards/{hazard_id}": staff("a hazard report"),
     "POST /api/v1/hotline/hazards/{hazard_id}/call": write(),
+    "GET /api/v1/hotline/patrols": staff("patrols of the caller's offices"),
+    "POST /api/v1/hotline/patrols": write(),
+    "GET /api/v1/hotline/patrols/{patrol_id}": staff("a patrol"),
+    "POST /api/v1/hotline/patrols/{patrol_id}/end": write(),
     # --- insights (dashboards and reports; per-persona scope in insights/tests) --------
     "insights/": staff("redirects to the caller's own dashboard"),
     "insights/areas/<int:area_id>/": personal(
