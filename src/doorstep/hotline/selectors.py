@@ -104,6 +104,7 @@ BOARD_FIELDS = (
     "office_id",
     "status",
     "category",
+    "categories",
     "urgency",
     "received_at",
     "resolve_due_at",

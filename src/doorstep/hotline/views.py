@@ -141,6 +141,7 @@ def intake(request):
                 actor=request.user,
                 office=office,
                 category=p.get("category", ""),
+                also_categories=p.getlist("also_categories"),
                 urgency=p.get("urgency", ""),
                 description=p.get("description", ""),
                 caller_resident=resident,
@@ -168,6 +169,9 @@ def intake(request):
             "categories": CallCategory.choices,
             "urgencies": Urgency.choices,
             "values": values,
+            "also_values": request.POST.getlist("also_categories")
+            if request.method == "POST"
+            else [],
             "life_safety": sorted(services.SAFETY_STEPS),
             **_map_context(office, areas),
         },
@@ -193,7 +197,9 @@ def call_detail(request, call_id: int):
             "steps": steps,
             "dispatches": call.dispatches.select_related("responder"),
             "responders": [
-                r for r in responders if not r.category_list or call.category in r.category_list
+                r
+                for r in responders
+                if not r.category_list or set(call.category_list) & set(r.category_list)
             ],
             "events": call.events.select_related("actor"),
             "dispatch_steps": DISPATCH_STEPS,
