@@ -16,6 +16,7 @@ from doorstep.demo.demo import (
     existing_demo_accounts,
 )
 from doorstep.demo.synth import SynthError
+from doorstep.hotline.demo import hotline_demo_load
 from doorstep.insights.demo import insights_demo_load
 from doorstep.livelihoods.demo import livelihoods_demo_load
 from doorstep.pairing.demo import pairing_demo_load
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             try:
                 loaded = demo_load(households=options["households"], workers=options["workers"])
                 registry_demo_load()  # a few members' categories "to confirm" (issue #13)
+                hotline_demo_load()  # a duty office, a call of two categories, a patrol
                 casework_demo_load()  # the demo workers' households and last contacts
                 welfare_demo_load()  # casework: a cold-snap round with some checks done
                 pairing_demo_load()  # villages' development needs, members' skills
