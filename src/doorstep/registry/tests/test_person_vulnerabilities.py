@@ -170,7 +170,7 @@ def test_a_worker_confirms_a_members_category_on_the_member_form(client, worker_
     client.force_login(worker_a)
     page = client.get(f"/households/{household_a.pk}/").content.decode()
     assert f'data-resident-vulnerabilities="{head.pk}"' in page
-    assert "to confirm" in page
+    assert 'data-inferred="widowed_elderly"' in page
     form = client.get(f"/households/{household_a.pk}/residents/{head.pk}/edit/").content.decode()
     assert 'value="widowed_elderly"' in form and 'value="low_income"' not in form
     response = client.post(
@@ -187,7 +187,7 @@ def test_a_worker_confirms_a_members_category_on_the_member_form(client, worker_
         (head.pk, "widowed_elderly", False),
         (head.pk, "disability", False),
     }
-    assert "to confirm" not in client.get(f"/households/{household_a.pk}/").content.decode()
+    assert "data-inferred" not in client.get(f"/households/{household_a.pk}/").content.decode()
 
 
 def test_the_household_form_offers_only_the_households_own_categories(
