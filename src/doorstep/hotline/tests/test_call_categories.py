@@ -126,8 +126,8 @@ def test_open311_finds_a_call_under_each_of_its_categories(client, office):
 @pytest.mark.django_db(transaction=True)
 def test_existing_calls_get_their_one_category(worker_a, office):
     executor = MigrationExecutor(connection)
-    before = [("hotline", "0003_responder_contacts_in_on_call_order")]
-    after = [("hotline", "0004_call_categories")]
+    before = [("hotline", "0004_office_categories_and_retirement")]
+    after = [("hotline", "0005_call_categories")]
     try:
         executor.migrate(before)
         old = executor.loader.project_state(before).apps

@@ -17,7 +17,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hotline', '0003_responder_contacts_in_on_call_order'),
+        ('hotline', '0004_office_categories_and_retirement'),
     ]
 
     operations = [
