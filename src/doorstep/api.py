@@ -132,6 +132,7 @@ from doorstep.hotline.api import router as hotline_router  # noqa: E402
 from doorstep.hotline.api_patrols import router as patrols_router  # noqa: E402
 from doorstep.insights.api import router as insights_router  # noqa: E402
 from doorstep.livelihoods.api import router as livelihoods_router  # noqa: E402
+from doorstep.monitoring.api import router as monitoring_router  # noqa: E402
 from doorstep.pairing.api import router as pairing_router  # noqa: E402
 from doorstep.portal.api import router as portal_router  # noqa: E402
 from doorstep.privacy.api import router as privacy_router  # noqa: E402
@@ -150,6 +151,7 @@ api.add_router("/v1/casework", casework_router, tags=["casework"])
 api.add_router("/v1/hotline/patrols", patrols_router, tags=["hotline"])
 api.add_router("/v1/hotline", hotline_router, tags=["hotline"])
 api.add_router("/v1/livelihoods", livelihoods_router, tags=["livelihoods"])
+api.add_router("/v1/monitoring", monitoring_router, tags=["monitoring"])
 api.add_router("/v1/pairing", pairing_router, tags=["pairing"])
 api.add_router("/v1/insights", insights_router, tags=["insights"])
 api.add_router("/v1/portal", portal_router, tags=["portal"])
