@@ -64,6 +64,8 @@ _VULNS = [
     "unemployed",
     "left_behind_child",
 ]
+# registry.models.HOUSEHOLD_VULNERABILITIES (not imported: Django is set up later).
+HOUSEHOLD_VULNERABILITIES = ("low_income", "five_guarantee")
 _BASE_DAY = dt.date(1940, 1, 1)
 _DAYS = 29200  # about 80 years of birth dates
 
@@ -251,8 +253,12 @@ def copy_files(csv_path: Path, area_ids: dict[str, int], out: Path) -> tuple[Pat
                     )
                     + "\n"
                 )
+                # The raw COPY does not know residents' ids: a person's category is
+                # written as the 0006 migration leaves one whose member is unknown
+                # (no resident, inferred), which the table's check constraint allows.
                 for category in filter(None, r[12].split(";")):
-                    vf.write(f"{hid}\t{category}\n")
+                    inferred = "f" if category in HOUSEHOLD_VULNERABILITIES else "t"
+                    vf.write(f"{hid}\t{category}\t{inferred}\n")
             rf.write(
                 "\t".join(
                     [str(hid), r[1], r[3], r[4] or nul, r[2], r[6], r[5] or nul, "", "", now, now]
@@ -274,7 +280,7 @@ def raw_copy(url: str, files: tuple[Path, Path, Path]) -> float:
             "registry_resident",
             "household_id, name, sex, birth_date, relationship, phone, id_number, occupation, skills, created_at, updated_at",
         ),
-        ("registry_householdvulnerability", "household_id, category"),
+        ("registry_householdvulnerability", "household_id, category, inferred"),
     ]
     with psycopg.connect(url) as conn:
         started = time.perf_counter()

@@ -130,6 +130,7 @@ from doorstep.areas.api import router as areas_router  # noqa: E402
 from doorstep.casework.api import router as casework_router  # noqa: E402
 from doorstep.fieldapp.api import router as field_router  # noqa: E402
 from doorstep.hotline.api import router as hotline_router  # noqa: E402
+from doorstep.hotline.api_patrols import router as patrols_router  # noqa: E402
 from doorstep.insights.api import router as insights_router  # noqa: E402
 from doorstep.livelihoods.api import router as livelihoods_router  # noqa: E402
 from doorstep.monitoring.api import router as monitoring_router  # noqa: E402
@@ -149,6 +150,7 @@ api.add_router("/v1/imports", imports_router, tags=["imports"])
 api.add_router("/v1/exports", exports_router, tags=["exports"])
 api.add_router("/v1/casework", casework_router, tags=["casework"])
 api.add_router("/v1/field", field_router, tags=["field app"])
+api.add_router("/v1/hotline/patrols", patrols_router, tags=["hotline"])
 api.add_router("/v1/hotline", hotline_router, tags=["hotline"])
 api.add_router("/v1/livelihoods", livelihoods_router, tags=["livelihoods"])
 api.add_router("/v1/monitoring", monitoring_router, tags=["monitoring"])

@@ -15,7 +15,13 @@ import itertools
 from doorstep.accounts.models import Role, User
 from doorstep.areas.models import Area, AreaLevel
 from doorstep.areas.services import area_create
-from doorstep.registry.models import Household, HouseholdVulnerability, Relationship, Resident
+from doorstep.registry.models import (
+    PERSON_VULNERABILITIES,
+    Household,
+    HouseholdVulnerability,
+    Relationship,
+    Resident,
+)
 from doorstep.registry.validators import id_check_character
 
 _seq = itertools.count(1)
@@ -101,18 +107,30 @@ def make_household(
     head_name: str = "艾力·买买提",
     vulnerabilities: tuple[str, ...] = (),
     members: int = 1,
+    each_member: bool = False,
     **extra,
 ) -> Household:
     household = Household.objects.create(
         household_no=household_no or f"H{next(_seq):08d}", area=area, **extra
     )
-    Resident.objects.create(
+    head = Resident.objects.create(
         household=household, name=head_name, relationship=Relationship.HEAD, sex="M"
     )
+    people = [head]
     for i in range(1, members):
-        Resident.objects.create(
-            household=household, name=f"{head_name[:2]}{i}", relationship=Relationship.CHILD
+        people.append(
+            Resident.objects.create(
+                household=household, name=f"{head_name[:2]}{i}", relationship=Relationship.CHILD
+            )
         )
+    # A person's category (registry.models.PERSON_VULNERABILITIES) is the head's, or
+    # every member's with `each_member`; a household's category names no resident.
     for category in vulnerabilities:
-        HouseholdVulnerability.objects.create(household=household, category=category)
+        if category not in PERSON_VULNERABILITIES:
+            HouseholdVulnerability.objects.create(household=household, category=category)
+            continue
+        for person in people if each_member else [head]:
+            HouseholdVulnerability.objects.create(
+                household=household, resident=person, category=category
+            )
     return household

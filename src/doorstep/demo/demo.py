@@ -146,6 +146,10 @@ def _step(module: str, function: str) -> Callable[[], object]:
 # wrote; insights summarises the records, so it comes after them).
 DEMO_STEPS: list[DemoStep] = [
     DemoStep(
+        "members' categories to confirm",
+        _step("doorstep.registry.demo", "registry_demo_load"),
+    ),
+    DemoStep(
         "the demo worker's households",
         _step("doorstep.casework.demo_pairings", "casework_demo_load"),
     ),
@@ -166,6 +170,10 @@ DEMO_STEPS: list[DemoStep] = [
     ),
     DemoStep("welfare-check round", _step("doorstep.casework.demo_welfare", "welfare_demo_load")),
     DemoStep("duty rooms, rosters, calls", _step("doorstep.hotline.demo", "hotline_demo_load")),
+    DemoStep(
+        "a call of two categories, a patrol under way",
+        _step("doorstep.hotline.demo_facts", "hotline_facts_demo_load"),
+    ),
     DemoStep("village needs, members' skills", _step("doorstep.pairing.demo", "pairing_demo_load")),
     DemoStep(
         "jobs, training, income, relapse watch",

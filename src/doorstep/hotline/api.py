@@ -63,8 +63,9 @@ def call_body(call) -> dict:
         **{
             f: getattr(call, f)
             for f in CallOut.model_fields
-            if f not in ("dispatches", "safety_steps")
+            if f not in ("dispatches", "safety_steps", "categories")
         },
+        categories=call.category_list,
         dispatches=[_dispatch_body(d) for d in call.dispatches.select_related("responder")],
         safety_steps=[
             {
@@ -161,6 +162,7 @@ def board(request: HttpRequest, office_id: Annotated[int | None, Query(ge=1, le=
                 "id": c.pk,
                 "status": c.status,
                 "category": c.category,
+                "categories": c.category_list,
                 "urgency": c.urgency,
                 "received_at": c.received_at,
                 "resolve_due_at": c.resolve_due_at,

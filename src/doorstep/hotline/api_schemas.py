@@ -35,6 +35,12 @@ class CallCreateIn(Schema):
     category: str = Field(
         description="power, water, gas, lift_entrapment, fire_hazard, person_in_danger, noise_dispute, sanitation or other."
     )
+    also_categories: list[str] = Field(
+        [],
+        max_length=3,
+        description="The call's other categories (a power cut with a person trapped in a "
+        "lift): the leading one is the first life-safety category.",
+    )
     description: Text = Field("", max_length=4000)
     urgency: str = Field(
         "", description="immediate, high or normal; life-safety categories are always immediate."
@@ -71,7 +77,8 @@ class CallOut(Schema):
     id: int
     office_id: int
     status: str
-    category: str
+    category: str = Field(description="The leading category.")
+    categories: list[str] = Field(description="Every category, the leading one first.")
     urgency: str
     description: str
     caller_kind: str
@@ -97,6 +104,7 @@ class BoardRowOut(Schema):
     id: int
     status: str
     category: str
+    categories: list[str] = Field(description="Every category, the leading one first.")
     urgency: str
     received_at: dt.datetime
     resolve_due_at: dt.datetime

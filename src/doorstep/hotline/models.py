@@ -250,7 +250,13 @@ class Call(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # The leading category: a life-safety one if any (it sets the check-list's order,
+    # the Open311 service_code and the page title).
     category = models.CharField(_("category"), max_length=20, choices=CallCategory.choices)
+    # Every category of the call, the leading one first, comma-wrapped (",lift_entrapment,
+    # power,") like Responder.categories: a power cut with a person trapped in a lift is
+    # both (issue #13). Migration 0004 filled it from `category`.
+    categories = models.CharField(_("categories"), max_length=200, blank=True, default="")
     description = models.TextField(_("description"), blank=True)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
     status = models.CharField(
@@ -299,7 +305,17 @@ class Call(models.Model):
 
     @property
     def is_life_safety(self) -> bool:
-        return self.category in LIFE_SAFETY
+        return any(c in LIFE_SAFETY for c in self.category_list)
+
+    @property
+    def category_list(self) -> list[str]:
+        """Every category, the leading one first (just `category` if none recorded)."""
+        return [c for c in self.categories.split(",") if c] or [self.category]
+
+    @property
+    def category_labels(self) -> list[str]:
+        labels = dict(CallCategory.choices)
+        return [str(labels.get(c, c)) for c in self.category_list]
 
 
 class SafetyStep(models.Model):

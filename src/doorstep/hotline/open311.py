@@ -15,6 +15,7 @@ import datetime as dt
 from xml.etree import ElementTree as ET
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -249,7 +250,11 @@ def _list(request, fmt, jurisdiction):
     start = start or end - DEFAULT_WINDOW
     qs = qs.filter(received_at__gte=start, received_at__lte=end)
     if codes:
-        qs = qs.filter(category__in=codes)
+        # A call with several categories is found under each (issue #13).
+        wanted = Q(category__in=codes)
+        for code in codes:
+            wanted |= Q(categories__contains=f",{code},")
+        qs = qs.filter(wanted)
     if statuses == ["open"]:
         qs = qs.exclude(status=CallStatus.CLOSED)
     elif statuses == ["closed"]:

@@ -23,6 +23,7 @@ from doorstep.hotline.models import (
     DutyShift,
     Hazard,
     Office,
+    Patrol,
     Responder,
     ShiftSwap,
 )
@@ -103,6 +104,7 @@ BOARD_FIELDS = (
     "office_id",
     "status",
     "category",
+    "categories",
     "urgency",
     "received_at",
     "resolve_due_at",
@@ -207,6 +209,27 @@ def swap_for(user, swap_id: int) -> ShiftSwap:
     if swap is None:
         raise Http404
     return swap
+
+
+def patrols_visible_to(user) -> QuerySet[Patrol]:
+    return Patrol.objects.filter(office__in=offices_visible_to(user))
+
+
+def patrol_for(user, patrol_id: int) -> Patrol:
+    patrol = (
+        patrols_visible_to(user).select_related("office", "walker").filter(pk=patrol_id).first()
+    )
+    if patrol is None:
+        raise Http404
+    return patrol
+
+
+def open_patrol_of(user, office: Office | None = None) -> Patrol | None:
+    """The caller's own patrol under way (of `office`, if given)."""
+    qs = patrols_visible_to(user).filter(walker_id=user.pk, ended_at__isnull=True)
+    if office is not None:
+        qs = qs.filter(office=office)
+    return qs.order_by("-started_at").first()
 
 
 def hazards_visible_to(user) -> QuerySet[Hazard]:

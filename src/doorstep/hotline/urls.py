@@ -16,6 +16,8 @@ urlpatterns = [
     path("roster/", views.roster, name="roster"),
     path("roster/holidays/", views_holidays.holiday_roster, name="holiday_roster"),
     path("hazards/", views.hazards, name="hazards"),
+    path("patrols/start/", views.patrol_start, name="patrol_start"),
+    path("patrols/<int:patrol_id>/end/", views.patrol_end, name="patrol_end"),
     path("hazards/<int:hazard_id>/photo/", views.hazard_photo, name="hazard_photo"),
     path("hazards/<int:hazard_id>/act/", views.hazard_act, name="hazard_act"),
 ]

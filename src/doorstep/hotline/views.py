@@ -144,6 +144,7 @@ def intake(request):
                 actor=request.user,
                 office=office,
                 category=p.get("category", ""),
+                also_categories=p.getlist("also_categories"),
                 urgency=p.get("urgency", ""),
                 description=p.get("description", ""),
                 caller_resident=resident,
@@ -171,6 +172,9 @@ def intake(request):
             "categories": CallCategory.choices,
             "urgencies": Urgency.choices,
             "values": values,
+            "also_values": request.POST.getlist("also_categories")
+            if request.method == "POST"
+            else [],
             "life_safety": sorted(services.SAFETY_STEPS),
             **_map_context(office, areas),
         },
@@ -196,7 +200,9 @@ def call_detail(request, call_id: int):
             "steps": steps,
             "dispatches": call.dispatches.select_related("responder"),
             "responders": [
-                r for r in responders if not r.category_list or call.category in r.category_list
+                r
+                for r in responders
+                if not r.category_list or set(call.category_list) & set(r.category_list)
             ],
             "events": call.events.select_related("actor"),
             "dispatch_steps": DISPATCH_STEPS,
@@ -407,6 +413,8 @@ def hazards(request):
             services.hazard_record(
                 actor=request.user,
                 office=office,
+                # Found on the caller's patrol under way, if any.
+                patrol=selectors.open_patrol_of(request.user, office),
                 kind=p.get("kind", ""),
                 description=p.get("description", ""),
                 photo=request.FILES.get("photo"),
@@ -431,8 +439,50 @@ def hazards(request):
             .filter(office=office)
             .select_related("call")
             .order_by("-found_at")[:100],
+            "my_patrol": selectors.open_patrol_of(request.user),
+            "patrols": selectors.patrols_visible_to(request.user)
+            .filter(office=office)
+            .select_related("walker")
+            .order_by("-started_at")[:20],
         },
     )
+
+
+@login_required
+@require_POST
+def patrol_start(request):
+    """Start a patrol from the hazards page (hotline.services.patrols)."""
+    offices = list(selectors.offices_visible_to(request.user))
+    if not offices:
+        raise Http404
+    office = _office(request, offices)
+    try:
+        services.patrol_start(
+            actor=request.user,
+            office=office,
+            route=request.POST.get("route", ""),
+            channel=_channel("patrols"),
+        )
+        messages.success(request, _("The patrol has started."))
+    except ValidationError as exc:
+        _flash(request, exc)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{reverse('hotline:hazards')}?office={office.pk}")
+
+
+@login_required
+@require_POST
+def patrol_end(request, patrol_id: int):
+    patrol = selectors.patrol_for(request.user, patrol_id)
+    try:
+        services.patrol_end(actor=request.user, patrol=patrol, channel=_channel("patrols"))
+        messages.success(request, _("The patrol has ended."))
+    except ValidationError as exc:
+        _flash(request, exc)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{reverse('hotline:hazards')}?office={patrol.office_id}")
 
 
 @login_required

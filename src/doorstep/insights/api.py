@@ -21,6 +21,7 @@ from doorstep.insights import exports, reports, selectors
 from doorstep.insights import figures as fig
 from doorstep.insights.api_schemas import (
     DashboardOut,
+    HouseholdCountsOut,
     MapOut,
     PeriodQuery,
     ReportFileQuery,
@@ -28,6 +29,7 @@ from doorstep.insights.api_schemas import (
     ReportQuery,
     TeamListOut,
 )
+from doorstep.insights.household_counts import HouseholdCounts, household_counts
 from doorstep.insights.periods import parse_period, period_around
 from doorstep.insights.suppression import suppresses_for
 
@@ -190,6 +192,40 @@ def area_teams(request: HttpRequest, area_id: AreaId):
             for team in teams
         ]
     }
+
+
+def household_counts_body(counts: HouseholdCounts) -> dict:
+    def statuses(by_status: dict, total) -> dict:
+        return {**by_status, "total": total}
+
+    return {
+        "area": _area_ref(counts.area),
+        "suppressed": counts.suppressed,
+        "households": statuses(counts.by_status, counts.total),
+        "categories": [
+            {
+                "category": row.category,
+                "label": str(row.label),
+                "applies_to": row.applies_to,
+                "households": statuses(row.by_status, row.total),
+                "residents": row.residents,
+            }
+            for row in counts.categories
+        ],
+    }
+
+
+@router.get(
+    "/areas/{area_id}/household-counts",
+    response={200: HouseholdCountsOut, **error_responses(404)},
+    url_name="insights_area_household_counts",
+    summary="Households of an area by vulnerability category and programme status",
+    description="Counted live; a household counts once under a category whether it is "
+    "its own or any member's. Analysts' counts under 5 read \"<5\".",
+)
+def area_household_counts(request: HttpRequest, area_id: AreaId):
+    area = selectors.dashboard_area_for(request.auth, area_id)
+    return household_counts_body(household_counts(request.auth, area))
 
 
 def report_body(report: reports.Report) -> dict:

@@ -187,3 +187,31 @@ class ReportOut(Schema):
     ranks: dict[str, RankOut]
     open_problems: OpenProblemsOut
     quarters: list[QuarterOut]
+
+
+# --- households by category and status (issue #13) ------------------------------------
+
+
+class HouseholdCountsByStatus(Schema):
+    active: Figure = Field(description="Households in the programme.")
+    left: Figure = Field(description="Households that left the programme.")
+    total: Figure
+
+
+class HouseholdCategoryCountOut(Schema):
+    category: str = Field(description="Vulnerability category code.")
+    label: str
+    applies_to: Literal["person", "household"] = Field(
+        description="A person's category (recorded on a resident) or the household's own."
+    )
+    households: HouseholdCountsByStatus = Field(
+        description="Households with the category (their own or any member's), each once."
+    )
+    residents: Figure = Field(description="People with a person's category; null otherwise.")
+
+
+class HouseholdCountsOut(Schema):
+    area: AreaRef
+    suppressed: bool = Field(description='Counts under 5 read "<5" (analysts).')
+    households: HouseholdCountsByStatus
+    categories: list[HouseholdCategoryCountOut]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from doorstep.accounts.models import Role
 from doorstep.insights import dashboard as dash
 from doorstep.insights import exports, reports, selectors
+from doorstep.insights.household_counts import household_counts
 from doorstep.insights.periods import KINDS, parse_period
 
 
@@ -74,6 +75,8 @@ def area_dashboard(request, area_id: int):
             "report_quarter": (period.start.month - 1) // 3 + 1,
             "sees_records": selectors.sees_records(user),
             "long_open": selectors.long_open_needs(user, area, limit=10),
+            "household_counts": household_counts(user, area),
+            "household_counts_url": reverse("api:insights_area_household_counts", args=[area.pk]),
             "api_url": reverse("api:insights_area_dashboard", args=[area.pk]),
             "map_url": reverse("api:insights_area_map", args=[area.pk]),
             "households_url": f"{reverse('registry:households')}?{urlencode({'area': area.pk})}",

@@ -149,7 +149,7 @@ def household_get(request):
         "annual_income": (
             str(household.annual_income) if household.annual_income is not None else None
         ),
-        "vulnerabilities": [v.category for v in household.vulnerabilities.all()],
+        "vulnerabilities": [v.category for v in household.every_vulnerability],
         "members": list(household.residents.all()),
         "paired_worker": f"{worker.last_name}{worker.first_name}".strip() if worker else "",
         "paired_worker_phone": worker.phone if worker else "",

@@ -340,7 +340,7 @@ def _differing_fields(current, sent: dict[str, Any]) -> list[str]:
         "phone": current.phone,
         "languages": current.languages,
         "annual_income": current.annual_income,
-        "vulnerabilities": sorted(v.category for v in current.vulnerabilities.all()),
+        "vulnerabilities": current.own_vulnerability_codes,
     }
     wanted = dict(sent)
     if "phone" in wanted:

@@ -132,6 +132,9 @@ class HeadIn(InputSchema):
 
 class ResidentCreateIn(HeadIn):
     relationship: Relationship = Field(description="Relationship to the head of household.")
+    vulnerabilities: Vulnerabilities = Field(
+        [], description="The member's own categories (not low_income or five_guarantee)."
+    )
 
 
 class ResidentUpdateIn(InputSchema):
@@ -145,6 +148,11 @@ class ResidentUpdateIn(InputSchema):
     id_number: IdNumber | None = None
     occupation: Occupation | None = None
     skills: Skills | None = None
+    vulnerabilities: Vulnerabilities = Field(
+        None,
+        description="The member's own categories (not low_income or five_guarantee); "
+        "replaces the list and confirms inferred ones; [] clears it.",
+    )
 
 
 class ResidentOut(Schema):
@@ -157,10 +165,23 @@ class ResidentOut(Schema):
     id_number: str | None
     occupation: str
     skills: str
+    vulnerabilities: list[Vulnerability] = Field(description="The member's own categories.")
+    vulnerabilities_inferred: list[Vulnerability] = Field(
+        description="Those of `vulnerabilities` a migration gave this member (the head, "
+        "the eldest, a child) for a worker to confirm or move."
+    )
 
     @staticmethod
     def resolve_sex(obj) -> str | None:
         return obj.sex or None
+
+    @staticmethod
+    def resolve_vulnerabilities(obj) -> list[str]:
+        return obj.vulnerability_codes
+
+    @staticmethod
+    def resolve_vulnerabilities_inferred(obj) -> list[str]:
+        return obj.inferred_vulnerability_codes
 
 
 # --- households --------------------------------------------------------------------
@@ -181,7 +202,9 @@ class HouseholdCreateIn(InputSchema):
     phone: Phone = ""
     languages: Languages = []
     annual_income: Income | None = None
-    vulnerabilities: Vulnerabilities = []
+    vulnerabilities: Vulnerabilities = Field(
+        [], description="The household's categories; a person's category given here is the head's."
+    )
     head: HeadIn
 
 
@@ -197,7 +220,11 @@ class HouseholdUpdateIn(InputSchema):
     phone: Phone | None = None
     languages: Languages = Field(None, description="Replaces the list; [] clears it.")
     annual_income: Income | None = None
-    vulnerabilities: Vulnerabilities = Field(None, description="Replaces the list; [] clears it.")
+    vulnerabilities: Vulnerabilities = Field(
+        None,
+        description="The household's own categories (low_income, five_guarantee): replaces "
+        "the list; [] clears it. A person's category is set on the resident.",
+    )
 
 
 class HouseholdOut(Schema):
@@ -210,7 +237,9 @@ class HouseholdOut(Schema):
     phone: str
     languages: list[Language]
     annual_income: Decimal | None = Field(description="Yearly income in yuan.")
-    vulnerabilities: list[Vulnerability]
+    vulnerabilities: list[Vulnerability] = Field(
+        description="The household's own categories; each resident lists their own."
+    )
     residents: list[ResidentOut] = Field(description="The head first, then in order of entry.")
     version: int = Field(description="Send it back with a change (PATCH).")
     created_at: dt.datetime
@@ -222,7 +251,7 @@ class HouseholdOut(Schema):
 
     @staticmethod
     def resolve_vulnerabilities(obj) -> list[str]:
-        return sorted(v.category for v in obj.vulnerabilities.all())
+        return obj.own_vulnerability_codes
 
     @staticmethod
     def resolve_residents(obj) -> list:
@@ -242,7 +271,9 @@ class HouseholdListItemOut(Schema):
     address: str
     phone: str
     head: HeadOut | None = Field(description="Null only while a household is being repaired.")
-    vulnerabilities: list[Vulnerability]
+    vulnerabilities: list[Vulnerability] = Field(
+        description="Categories of the household and of any of its members."
+    )
     version: int
     updated_at: dt.datetime
 
@@ -263,7 +294,9 @@ class HouseholdListQuery(Schema):
         "or (3+ characters) part of the address.",
     )
     area: Id | None = Field(None, description="Only households in this area and below it.")
-    vulnerability: Vulnerability | None = Field(None, description="Only this category.")
+    vulnerability: Vulnerability | None = Field(
+        None, description="Only households with this category (their own or a member's)."
+    )
     cursor: Text | None = Field(
         None, max_length=512, description="next_cursor of the previous page."
     )

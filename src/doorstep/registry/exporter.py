@@ -75,25 +75,41 @@ def export_rows(households: QuerySet[Household], *, chinese: bool = False) -> It
             Resident.objects.filter(household_id__in=ids)
             .order_by("household_id", "id")
             .values_list(
-                "household_id", "name", "relationship", "sex", "birth_date", "id_number", "phone"
+                "household_id",
+                "name",
+                "relationship",
+                "sex",
+                "birth_date",
+                "id_number",
+                "phone",
+                "id",
             )
         ):
             residents.setdefault(r[0], []).append(r)
+        # The household's own categories on the head's row, a person's on their row
+        # (a migrated one whose member is unknown on the head's).
         vulnerabilities: dict[int, list[str]] = {}
-        for household_id, category in (
+        personal: dict[int, list[str]] = {}
+        for household_id, resident_id, category in (
             HouseholdVulnerability.objects.filter(household_id__in=ids)
             .order_by("household_id", "category")
-            .values_list("household_id", "category")
+            .values_list("household_id", "resident_id", "category")
         ):
-            vulnerabilities.setdefault(household_id, []).append(category)
+            if resident_id is None:
+                vulnerabilities.setdefault(household_id, []).append(category)
+            else:
+                personal.setdefault(resident_id, []).append(category)
         more_values = [extra.export(ids, chinese) for extra in more]
         for pk, hno, area_code, address, lon, lat, phone, income, languages in chunk:
             members = sorted(residents.get(pk, []), key=lambda r: r[2] != Relationship.HEAD)
             categories = vulnerabilities.get(pk, [])
-            for index, (_hid, name, relationship, sex, birth, id_number, rphone) in enumerate(
-                members
-            ):
+            for index, member in enumerate(members):
+                _hid, name, relationship, sex, birth, id_number, rphone, rid = member
                 is_head = index == 0 and relationship == Relationship.HEAD
+                own = personal.get(rid, [])
+                if is_head:
+                    own = sorted({*categories, *own})
+                cell = ";".join(VULNERABILITY_ZH[c] if chinese else c for c in own)
                 row: list[Any] = [
                     hno,
                     name,
@@ -110,13 +126,13 @@ def export_rows(households: QuerySet[Household], *, chinese: bool = False) -> It
                         lon if lon is not None else "",
                         lat if lat is not None else "",
                         income if income is not None else "",
-                        ";".join(VULNERABILITY_ZH[c] if chinese else c for c in categories),
+                        cell,
                         languages,
                     ]
                     for extra, values in zip(more, more_values, strict=True):
                         row += values.get(pk) or [""] * len(extra.columns)
                 else:
-                    row += [""] * 7 + blank_more
+                    row += ["", "", "", "", "", cell, "", *blank_more]
                 yield row
 
 

@@ -20,7 +20,15 @@ from django.utils.translation import gettext_lazy as _
 
 from doorstep.areas.models import Area
 from doorstep.areas.selectors import areas_visible_to
-from doorstep.registry.models import Household, Relationship, Resident, Sex, Vulnerability
+from doorstep.registry.models import (
+    HOUSEHOLD_VULNERABILITIES,
+    PERSON_VULNERABILITIES,
+    Household,
+    Relationship,
+    Resident,
+    Sex,
+    Vulnerability,
+)
 from doorstep.registry.services import HOUSEHOLD_FIELDS, RESIDENT_FIELDS
 from doorstep.registry.validators import (
     normalize_languages,
@@ -153,10 +161,17 @@ def _snapshot(household: Household) -> dict[str, str]:
     """What a household looked like when a form was drawn, in comparable strings."""
     values = {name: _as_text(getattr(household, name)) for name in HOUSEHOLD_FIELDS}
     values["area"] = str(household.area_id)
-    values["vulnerabilities"] = ",".join(
-        sorted(household.vulnerabilities.values_list("category", flat=True))
-    )
+    values["vulnerabilities"] = ",".join(_own_codes(household))
     return values
+
+
+def _own_codes(household: Household) -> list[str]:
+    """The household's own categories, fresh from the database (a conflict's record)."""
+    return sorted(
+        household.vulnerabilities.filter(
+            resident__isnull=True, category__in=HOUSEHOLD_VULNERABILITIES
+        ).values_list("category", flat=True)
+    )
 
 
 def _as_text(value: Any) -> str:
@@ -219,6 +234,14 @@ class HouseholdForm(forms.Form):
         if household is None:
             del self.fields["version"]
             del self.fields["seen"]
+            # A new household has only its head: a person's category is the head's.
+            self.fields["vulnerabilities"].help_text = _(
+                "A person's category (such as a disability) is recorded on the head; "
+                "record other members' on each member."
+            )
+        else:
+            # The household's own categories; a person's are edited on the member.
+            self.fields["vulnerabilities"].choices = _household_choices()
 
     @staticmethod
     def initial_for(household: Household) -> dict[str, Any]:
@@ -280,15 +303,20 @@ class HouseholdForm(forms.Form):
         return HouseholdForm(data, user=self.user, household=current), changes
 
 
+def _household_choices() -> list[tuple[str, Any]]:
+    return [(v, label) for v, label in Vulnerability.choices if v in HOUSEHOLD_VULNERABILITIES]
+
+
+def _person_choices() -> list[tuple[str, Any]]:
+    return [(v, label) for v, label in Vulnerability.choices if v in PERSON_VULNERABILITIES]
+
+
 def _display(household: Household, name: str) -> str:
     if name == "area":
         return household.area.name
     if name == "vulnerabilities":
         labels = dict(Vulnerability.choices)
-        return ", ".join(
-            str(labels[c])
-            for c in sorted(household.vulnerabilities.values_list("category", flat=True))
-        )
+        return ", ".join(str(labels[c]) for c in _own_codes(household))
     value = getattr(household, name)
     return "" if value is None else str(value)
 
@@ -318,18 +346,30 @@ class ResidentForm(forms.Form):
     )
     occupation = forms.CharField(label=_("occupation"), max_length=100, required=False)
     skills = forms.CharField(label=_("skills"), max_length=255, required=False)
+    # The member's own categories (issue #13); saving confirms inferred ones.
+    vulnerabilities = forms.MultipleChoiceField(
+        label=_("vulnerabilities"),
+        choices=_person_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, resident: Resident | None = None, head: bool = False, **kwargs):
         if resident is not None and "initial" not in kwargs:
             kwargs["initial"] = {name: getattr(resident, name) for name in RESIDENT_FIELDS}
+            kwargs["initial"]["vulnerabilities"] = resident.vulnerability_codes
         super().__init__(*args, **kwargs)
         if head:
-            # The head form inside "new household": its relationship is fixed.
+            # The head form inside "new household": its relationship is fixed, and its
+            # categories are the household form's.
             del self.fields["relationship"]
+            del self.fields["vulnerabilities"]
 
     def service_fields(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in RESIDENT_FIELDS if name in self.fields}
         data["id_number"] = data.get("id_number") or None
+        if "vulnerabilities" in self.fields:
+            data["vulnerabilities"] = self.cleaned_data.get("vulnerabilities") or []
         return data
 
 

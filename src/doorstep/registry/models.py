@@ -28,6 +28,28 @@ class Vulnerability(models.TextChoices):
     LEFT_BEHIND_CHILD = "left_behind_child", _("Left-behind child")
 
 
+# Issue #13: most categories describe one person and are recorded on that resident;
+# only these two describe the household as a whole. Welfare rounds check the person
+# (not their grandchildren), the household's categories check every member.
+HOUSEHOLD_VULNERABILITIES: tuple[str, ...] = (
+    Vulnerability.LOW_INCOME,
+    Vulnerability.FIVE_GUARANTEE,
+)
+PERSON_VULNERABILITIES: tuple[str, ...] = tuple(
+    v for v in Vulnerability.values if v not in HOUSEHOLD_VULNERABILITIES
+)
+# Categories the 0006 migration gave the eldest member, and the youngest child.
+ELDERLY_VULNERABILITIES: tuple[str, ...] = (
+    Vulnerability.ELDERLY_ALONE,
+    Vulnerability.LEFT_BEHIND_SENIOR,
+    Vulnerability.WIDOWED_ELDERLY,
+)
+
+
+def is_person_vulnerability(category: str) -> bool:
+    return category in PERSON_VULNERABILITIES
+
+
 class Relationship(models.TextChoices):
     HEAD = "head", _("Head of household")
     SPOUSE = "spouse", _("Spouse")
@@ -169,24 +191,82 @@ class Household(models.Model):
     def language_list(self) -> list[str]:
         return [code for code in self.languages.split(",") if code]
 
+    @property
+    def own_vulnerabilities(self) -> list[HouseholdVulnerability]:
+        """The household's own categories (low income, five-guarantee), and a person's
+        category the migration could give to nobody (no residents). Uses the
+        prefetched `vulnerabilities` when there is one."""
+        return [v for v in self.vulnerabilities.all() if v.resident_id is None]
+
+    @property
+    def every_vulnerability(self) -> list[HouseholdVulnerability]:
+        """One row per category held by the household or any member (for summaries)."""
+        seen: dict[str, HouseholdVulnerability] = {}
+        for v in self.vulnerabilities.all():
+            seen.setdefault(v.category, v)
+        return [seen[c] for c in sorted(seen)]
+
+    @property
+    def own_vulnerability_codes(self) -> list[str]:
+        return sorted(
+            v.category for v in self.own_vulnerabilities if v.category in HOUSEHOLD_VULNERABILITIES
+        )
+
 
 class HouseholdVulnerability(models.Model):
-    """One vulnerability category of a household.
+    """One vulnerability category of a household, or of one of its residents.
 
     A row per category (not a bitmask or JSON) so that "all elderly living alone in
-    this county" is an index lookup on both SQLite and PostgreSQL.
+    this county" is an index lookup on both SQLite and PostgreSQL. A person's category
+    (PERSON_VULNERABILITIES) names the resident; a household's (HOUSEHOLD_VULNERABILITIES)
+    names none. `household` is always set (for a resident's row it is the resident's
+    household: residents never change household), so "households with a category" stays
+    one index lookup. `inferred`: the resident was chosen by the 0006 migration (the
+    head, the eldest, the youngest child), not by a worker; a person's row without a
+    resident is a migrated category of a household that had no residents.
     """
 
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="vulnerabilities"
     )
+    resident = models.ForeignKey(
+        "Resident",
+        verbose_name=_("resident"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="vulnerabilities",
+        # The partial unique index on (resident, category) serves lookups by resident.
+        db_index=False,
+    )
     category = models.CharField(_("category"), max_length=24, choices=Vulnerability.choices)
+    # db_default: the bulk writers (COPY with an explicit column list) need not know it.
+    inferred = models.BooleanField(
+        _("member inferred, to be confirmed"), default=False, db_default=False
+    )
 
     class Meta:
         verbose_name = _("vulnerability")
         verbose_name_plural = _("vulnerabilities")
         constraints = [
-            models.UniqueConstraint(fields=["household", "category"], name="vulnerability_once"),
+            models.UniqueConstraint(
+                fields=["household", "category"],
+                condition=models.Q(resident__isnull=True),
+                name="vulnerability_once",
+            ),
+            models.UniqueConstraint(
+                fields=["resident", "category"],
+                condition=models.Q(resident__isnull=False),
+                name="vulnerability_once_per_resident",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(category__in=HOUSEHOLD_VULNERABILITIES, resident__isnull=True)
+                | models.Q(category__in=PERSON_VULNERABILITIES, resident__isnull=False)
+                | models.Q(
+                    category__in=PERSON_VULNERABILITIES, resident__isnull=True, inferred=True
+                ),
+                name="vulnerability_person_or_household",
+            ),
         ]
         indexes = [models.Index(fields=["category", "household"], name="vulnerability_category")]
 
@@ -240,6 +320,16 @@ class Resident(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def vulnerability_codes(self) -> list[str]:
+        """The resident's own categories (prefetched `vulnerabilities` when there is one)."""
+        return sorted(v.category for v in self.vulnerabilities.all())
+
+    @property
+    def inferred_vulnerability_codes(self) -> list[str]:
+        """Categories the 0006 migration gave this member, for a worker to confirm."""
+        return sorted(v.category for v in self.vulnerabilities.all() if v.inferred)
 
     def clean(self) -> None:
         if self.id_number:

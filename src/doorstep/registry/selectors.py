@@ -68,6 +68,11 @@ def household_for(user, household_id: int, *, channel: str) -> Household:
         .select_related("area")
         .prefetch_related(
             Prefetch("residents", queryset=Resident.objects.order_by("id")),
+            # Each member's own categories (issue #13), and the household's.
+            Prefetch(
+                "residents__vulnerabilities",
+                queryset=HouseholdVulnerability.objects.order_by("category"),
+            ),
             Prefetch(
                 "vulnerabilities", queryset=HouseholdVulnerability.objects.order_by("category")
             ),
@@ -212,7 +217,8 @@ def household_page(
         vulns.setdefault(hid, []).append(category)
     for household in page.items:
         household.head = heads.get(household.pk)
-        household.vulnerability_list = sorted(vulns.get(household.pk, []))
+        # The household's and its members' categories, each once.
+        household.vulnerability_list = sorted(set(vulns.get(household.pk, [])))
     if channel and ids:
         audit_record(
             actor=user,

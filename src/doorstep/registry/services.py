@@ -19,6 +19,8 @@ from doorstep.areas.models import HOUSEHOLD_LEVELS, Area
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 from doorstep.registry.models import (
+    HOUSEHOLD_VULNERABILITIES,
+    PERSON_VULNERABILITIES,
     Household,
     HouseholdVulnerability,
     ProgrammeStatus,
@@ -86,7 +88,9 @@ def _normalize_household(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _validate_vulnerabilities(values: Iterable[str]) -> list[str]:
+def _validate_vulnerabilities(
+    values: Iterable[str], *, allowed: Iterable[str] = Vulnerability.values
+) -> list[str]:
     values = list(dict.fromkeys(values))
     unknown = [v for v in values if v not in Vulnerability.values]
     if unknown:
@@ -96,7 +100,43 @@ def _validate_vulnerabilities(values: Iterable[str]) -> list[str]:
                 % {"value": ", ".join(unknown)}
             }
         )
+    allowed = set(allowed)
+    misplaced = [v for v in values if v not in allowed]
+    if misplaced:
+        labels = dict(Vulnerability.choices)
+        names = ", ".join(str(labels[v]) for v in misplaced)
+        if misplaced[0] in HOUSEHOLD_VULNERABILITIES:
+            message = _("%(value)s belongs to the whole household: record it on the household.")
+        else:
+            message = _("%(value)s belongs to one person: record it on that member.")
+        raise ValidationError({"vulnerabilities": message % {"value": names}})
     return values
+
+
+def _resident_vulnerabilities_set(*, resident: Resident, categories: list[str]) -> dict[str, Any]:
+    """Make `categories` the resident's own; returns the change for the audit log.
+
+    Saving a member's categories confirms them: rows the migration inferred become the
+    worker's."""
+    rows = HouseholdVulnerability.objects.filter(resident=resident)
+    before = set(rows.values_list("category", flat=True))
+    after = set(categories)
+    rows.filter(category__in=before - after).delete()
+    confirmed = rows.filter(inferred=True).update(inferred=False)
+    HouseholdVulnerability.objects.bulk_create(
+        [
+            HouseholdVulnerability(
+                household_id=resident.household_id, resident=resident, category=c
+            )
+            for c in sorted(after - before)
+        ]
+    )
+    change: dict[str, Any] = {}
+    if before != after:
+        change = {"added": sorted(after - before), "removed": sorted(before - after)}
+    if confirmed:
+        change["confirmed"] = confirmed
+    return change
 
 
 def _unique_violation(exc: IntegrityError) -> ValidationError:
@@ -126,6 +166,8 @@ def household_create(
     _check_area(data.get("area"), actor)
     household = Household(**data)
     household.full_clean()
+    # At creation the head is the only member: a person's category given with the
+    # household is the head's.
     categories = _validate_vulnerabilities(vulnerabilities)
     head = {**head, "relationship": Relationship.HEAD}
     try:
@@ -136,7 +178,14 @@ def household_create(
     except IntegrityError as exc:
         raise _unique_violation(exc) from None
     HouseholdVulnerability.objects.bulk_create(
-        [HouseholdVulnerability(household=household, category=c) for c in categories]
+        [
+            HouseholdVulnerability(
+                household=household,
+                resident=resident if c in PERSON_VULNERABILITIES else None,
+                category=c,
+            )
+            for c in categories
+        ]
     )
     audit_record(
         actor=actor,
@@ -171,7 +220,12 @@ def household_update(
     for key, value in data.items():
         setattr(candidate, key, value)
     candidate.full_clean()
-    categories = _validate_vulnerabilities(vulnerabilities) if vulnerabilities is not None else None
+    # The household's own categories only: a person's are set on the member.
+    categories = (
+        _validate_vulnerabilities(vulnerabilities, allowed=HOUSEHOLD_VULNERABILITIES)
+        if vulnerabilities is not None
+        else None
+    )
 
     columns = {key: getattr(candidate, key) for key in data}
     if "area" in columns:
@@ -197,9 +251,12 @@ def household_update(
 
     changed_categories: dict[str, list[str]] = {}
     if categories is not None:
-        before = set(household.vulnerabilities.values_list("category", flat=True))
+        own = household.vulnerabilities.filter(
+            resident__isnull=True, category__in=HOUSEHOLD_VULNERABILITIES
+        )
+        before = set(own.values_list("category", flat=True))
         after = set(categories)
-        household.vulnerabilities.filter(category__in=before - after).delete()
+        own.filter(category__in=before - after).delete()
         HouseholdVulnerability.objects.bulk_create(
             [
                 HouseholdVulnerability(household=household, category=c)
@@ -241,13 +298,23 @@ def _resident_build(
 
 
 @transaction.atomic
-def resident_create(*, actor, household: Household, channel: str, **data: Any) -> Resident:
+def resident_create(
+    *,
+    actor,
+    household: Household,
+    channel: str,
+    vulnerabilities: Iterable[str] = (),
+    **data: Any,
+) -> Resident:
+    """`vulnerabilities`: the member's own categories (PERSON_VULNERABILITIES)."""
+    categories = _validate_vulnerabilities(vulnerabilities, allowed=PERSON_VULNERABILITIES)
     resident = _resident_build(household=household, data=data)
     try:
         with transaction.atomic():
             resident.save()
     except IntegrityError as exc:
         raise _unique_violation(exc) from None
+    change = _resident_vulnerabilities_set(resident=resident, categories=categories)
     Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
     audit_record(
         actor=actor,
@@ -256,18 +323,38 @@ def resident_create(*, actor, household: Household, channel: str, **data: Any) -
         object_id=resident.pk,
         household_id=household.pk,
         channel=channel,
+        detail={"vulnerabilities": change} if change else None,
     )
     return resident
 
 
 @transaction.atomic
-def resident_update(*, actor, resident: Resident, channel: str, **data: Any) -> Resident:
+def resident_update(
+    *,
+    actor,
+    resident: Resident,
+    channel: str,
+    vulnerabilities: Iterable[str] | None = None,
+    **data: Any,
+) -> Resident:
+    """`vulnerabilities`, when given, become the member's categories (and confirm the
+    ones the migration inferred); None leaves them as they are."""
+    categories = (
+        _validate_vulnerabilities(vulnerabilities, allowed=PERSON_VULNERABILITIES)
+        if vulnerabilities is not None
+        else None
+    )
     resident = _resident_build(household=resident.household, data=data, instance=resident)
     try:
         with transaction.atomic():
             resident.save()
     except IntegrityError as exc:
         raise _unique_violation(exc) from None
+    change = (
+        _resident_vulnerabilities_set(resident=resident, categories=categories)
+        if categories is not None
+        else {}
+    )
     Household.objects.filter(pk=resident.household_id).update(version=F("version") + 1)
     audit_record(
         actor=actor,
@@ -276,7 +363,10 @@ def resident_update(*, actor, resident: Resident, channel: str, **data: Any) -> 
         object_id=resident.pk,
         household_id=resident.household_id,
         channel=channel,
-        detail={"fields": sorted(k for k in data if k in RESIDENT_FIELDS)},
+        detail={
+            "fields": sorted(k for k in data if k in RESIDENT_FIELDS),
+            **({"vulnerabilities": change} if change else {}),
+        },
     )
     return resident
 

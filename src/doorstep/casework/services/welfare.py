@@ -2,8 +2,8 @@
 residents to check, each becomes a WelfareCheck given to a worker, and each check
 records its answers; a problem found opens a need.
 
-Who is checked is a fixed set of criteria (RoundCriteria): the household's
-vulnerability categories, the resident's age, heads of household only. Nothing else
+Who is checked is a fixed set of criteria (RoundCriteria): the resident's own
+vulnerability categories (or the household's, for low income and five-guarantee), the resident's age, heads of household only. Nothing else
 can select people (see "Our line", README.md).
 
 Creation is set-based whatever the size: one INSERT ... SELECT over the residents of
@@ -51,6 +51,7 @@ from doorstep.core.bulk import analyze
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 from doorstep.registry.models import (
+    PERSON_VULNERABILITIES,
     Household,
     HouseholdVulnerability,
     Relationship,
@@ -108,7 +109,8 @@ def round_questions(welfare_round: WelfareRound) -> list[Question]:
 
 @dataclass(frozen=True)
 class RoundCriteria:
-    """Residents of households with any of `categories` (none: every household), aged
+    """Residents with any of `categories` (none: everyone) — a person's category selects
+    that resident, a household's category every member of the household —, aged
     `min_age` to `max_age` on the round's first day (a bound leaves out residents with
     no birth date), heads of household only if `heads_only`."""
 
@@ -165,6 +167,10 @@ PRESETS: dict[str, tuple[Any, RoundCriteria]] = {
         gettext_lazy("Left-behind seniors"),
         RoundCriteria(categories=(Vulnerability.LEFT_BEHIND_SENIOR,)),
     ),
+    "widowed_elderly": (
+        gettext_lazy("Widowed elderly"),
+        RoundCriteria(categories=(Vulnerability.WIDOWED_ELDERLY,)),
+    ),
     "disability": (
         gettext_lazy("People with disabilities"),
         RoundCriteria(categories=(Vulnerability.DISABILITY,)),
@@ -198,12 +204,28 @@ def _selection_sql(area: Area, criteria: RoundCriteria, on: dt.date) -> tuple[st
     ]
     params: list[Any] = [low, high]
     if criteria.categories:
-        marks = ", ".join(["%s"] * len(criteria.categories))
-        sql.append(
-            f"AND EXISTS (SELECT 1 FROM {q(HouseholdVulnerability._meta.db_table)} v "  # noqa: S608 - names from metadata
-            f"WHERE v.household_id = h.id AND v.category IN ({marks}))"
-        )
-        params += list(criteria.categories)
+        # A person's category selects that person (not their grandchildren); a
+        # household's category (low income, five-guarantee) selects every member.
+        facts = q(HouseholdVulnerability._meta.db_table)
+        person = [c for c in criteria.categories if c in PERSON_VULNERABILITIES]
+        household_wide = [c for c in criteria.categories if c not in PERSON_VULNERABILITIES]
+        tests = []
+        if person:
+            marks = ", ".join(["%s"] * len(person))
+            tests.append(
+                f"EXISTS (SELECT 1 FROM {facts} v "  # noqa: S608 - names from metadata
+                f"WHERE v.resident_id = r.id AND v.category IN ({marks}))"
+            )
+            params += person
+        if household_wide:
+            marks = ", ".join(["%s"] * len(household_wide))
+            tests.append(
+                f"EXISTS (SELECT 1 FROM {facts} v "  # noqa: S608 - names from metadata
+                f"WHERE v.household_id = h.id AND v.resident_id IS NULL "
+                f"AND v.category IN ({marks}))"
+            )
+            params += household_wide
+        sql.append(f"AND ({' OR '.join(tests)})")
     if criteria.min_age is not None:
         sql.append("AND r.birth_date <= %s")
         params.append(_years_before(on, criteria.min_age))

@@ -11,7 +11,7 @@ from doorstep.casework.services import pairing_create, schedules_recompute_all
 from doorstep.casework.tasks import schedules_recompute_nightly
 from doorstep.core import periodic
 from doorstep.core.testing import make_household
-from doorstep.registry.services import household_update
+from doorstep.registry.services import resident_update
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +38,11 @@ def _schedule(household) -> ContactSchedule:
 def test_a_vulnerability_added_in_the_registry_shortens_the_interval_overnight(
     paired, worker_a, supervisor
 ):
-    household_update(
+    # A person's category, recorded on the member (issue #13), still makes the
+    # household vulnerable.
+    resident_update(
         actor=supervisor,
-        household=paired,
-        expected_version=paired.version,
+        resident=paired.residents.get(relationship="head"),
         vulnerabilities=["elderly_alone"],
         channel="t",
     )

@@ -14,6 +14,7 @@ from doorstep.casework.models import Need, WelfareCheck, WelfareRound
 from doorstep.casework.services import pairing_create
 from doorstep.core.testing import make_household
 from doorstep.core.tests.api_clients import ApiClient, assert_error
+from doorstep.registry.models import HouseholdVulnerability
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,9 @@ YES = {
 @pytest.fixture
 def residents(areas, team_leader, worker_a):
     paired = make_household(area=areas["village_a"], vulnerabilities=("elderly_alone",), members=2)
+    # The second member's own category: both members are checked.
+    member = paired.residents.exclude(relationship="head").get()
+    HouseholdVulnerability.objects.create(household=paired, resident=member, category="disability")
     pairing_create(actor=team_leader, worker=worker_a, household=paired, channel="t")
     make_household(area=areas["village_c"], vulnerabilities=("disability",))
     make_household(area=areas["village_b"], vulnerabilities=("low_income",))

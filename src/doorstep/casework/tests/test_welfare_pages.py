@@ -41,6 +41,7 @@ def county(areas, team_leader, worker_a, worker_b):
             area=areas[area],
             vulnerabilities=("elderly_alone",),
             members=members,
+            each_member=True,
             latitude=41.1,
             longitude=80.2,
         )

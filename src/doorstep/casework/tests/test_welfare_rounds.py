@@ -37,7 +37,7 @@ from doorstep.casework.services.welfare import (
 )
 from doorstep.core.testing import make_household, make_user
 from doorstep.privacy.models import AuditEvent
-from doorstep.registry.models import Resident
+from doorstep.registry.models import HouseholdVulnerability, Relationship, Resident
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,8 @@ def town(areas, team_leader, worker_a, worker_b):
     """Households of a township, by hand:
 
     - alone: village A, elderly alone, one resident aged 80, paired with worker_a;
-    - family: village B, disability, three residents (70, 40, no birth date), unpaired;
+    - family: village B, low income, three residents (70, 40, no birth date) each with a
+      disability (a person's category, on each resident), unpaired;
       two workers in village B, worker_b near it and far_b far;
     - grid: grid A1, elderly alone, one resident, unpaired: the nearest covering worker
       is worker_a (village A), not the team leader (township) further away;
@@ -75,7 +76,7 @@ def town(areas, team_leader, worker_a, worker_b):
     pairing_create(actor=team_leader, worker=worker_a, household=alone, channel="t")
     family = make_household(
         area=areas["village_b"],
-        vulnerabilities=("disability", "low_income"),
+        vulnerabilities=("low_income",),
         members=3,
         latitude=41.181,
         longitude=80.282,
@@ -84,6 +85,9 @@ def town(areas, team_leader, worker_a, worker_b):
     for resident, age in zip(family.residents.order_by("pk"), ages, strict=True):
         resident.birth_date = _born(age) if age else None
         resident.save()
+        HouseholdVulnerability.objects.create(
+            household=family, resident=resident, category="disability"
+        )
     grid = make_household(
         area=areas["grid_a1"], vulnerabilities=("elderly_alone",), latitude=41.171, longitude=80.261
     )
@@ -138,6 +142,36 @@ def test_age_bounds_and_heads_only_narrow_the_selection(supervisor, areas, town)
     assert _start(supervisor, areas["township"], over_30).checks == 1  # the 40-year-old
     heads = RoundCriteria(categories=("disability", "elderly_alone"), heads_only=True)
     assert _start(supervisor, areas["township"], heads).checks == 3
+
+
+def test_a_persons_category_checks_that_person_and_not_their_grandchildren(supervisor, areas):
+    """Issue #13: a round over widowed elderly checked the grandchildren aged 16 and 18."""
+    home = make_household(area=areas["village_a"], members=1)
+    grandmother = home.residents.get()
+    grandmother.birth_date = _born(78)
+    grandmother.save()
+    for age in (16, 18):
+        Resident.objects.create(
+            household=home,
+            name=f"孙{age}",
+            relationship=Relationship.GRANDCHILD,
+            birth_date=_born(age),
+        )
+    HouseholdVulnerability.objects.create(
+        household=home, resident=grandmother, category="widowed_elderly"
+    )
+    widowed = RoundCriteria(categories=("widowed_elderly",))
+    started = _start(supervisor, areas["village_a"], widowed)
+    assert list(
+        WelfareCheck.objects.filter(round=started.welfare_round).values_list(
+            "resident_id", flat=True
+        )
+    ) == [grandmother.pk]
+    assert residents_matching_count(area=areas["village_a"], criteria=widowed, on=TODAY) == 1
+    # A household's own category (low income) still checks every member.
+    HouseholdVulnerability.objects.create(household=home, category="low_income")
+    both = RoundCriteria(categories=("widowed_elderly", "low_income"))
+    assert _start(supervisor, areas["village_a"], both).checks == 3
 
 
 def test_checks_go_to_the_paired_worker_else_the_nearest_available_one(

@@ -182,6 +182,8 @@ ROUTES: dict[str, Rule] = {
     "hotline/hazards/": staff("hazard reports"),
     "hotline/hazards/<int:hazard_id>/photo/": staff("a hazard photo"),
     "hotline/hazards/<int:hazard_id>/act/": write(),
+    "hotline/patrols/start/": write(),
+    "hotline/patrols/<int:patrol_id>/end/": write(),
     # --- Open311 (public by its specification; never returns personal fields) ---------
     "open311/v2/^services\\.(?P<fmt>[a-z]+)$": public("Open311 service list"),
     "open311/v2/^services/(?P<code>[^/.]+)\\.(?P<fmt>[a-z]+)$": public("Open311 definition"),
@@ -261,6 +263,10 @@ ROUTES: dict[str, Rule] = {
     "POST /api/v1/hotline/hazards": write(),
     "GET /api/v1/hotline/hazards/{hazard_id}": staff("a hazard report"),
     "POST /api/v1/hotline/hazards/{hazard_id}/call": write(),
+    "GET /api/v1/hotline/patrols": staff("patrols of the caller's offices"),
+    "POST /api/v1/hotline/patrols": write(),
+    "GET /api/v1/hotline/patrols/{patrol_id}": staff("a patrol"),
+    "POST /api/v1/hotline/patrols/{patrol_id}/end": write(),
     # --- monitoring (the poverty-monitoring procedure; refusals in monitoring/tests) ------
     "monitoring/": scoped_list("proposals in progress in scope"),
     "monitoring/households/": scoped_list("households by poverty status"),
@@ -302,6 +308,9 @@ ROUTES: dict[str, Rule] = {
     "GET /api/v1/insights/areas/{area_id}/dashboard": personal(LEADERS | {"analyst"}),
     "GET /api/v1/insights/workers/{worker_id}/dashboard": personal(NOBODY, "own or leaders'"),
     "GET /api/v1/insights/areas/{area_id}/map": personal(LEADERS | {"analyst"}, "areas only"),
+    "GET /api/v1/insights/areas/{area_id}/household-counts": personal(
+        LEADERS | {"analyst"}, "counts only; analysts' suppressed"
+    ),
     "GET /api/v1/insights/areas/{area_id}/teams": staff("team areas and leaders' names"),
     "GET /api/v1/insights/teams/{area_id}/reports/{year}": personal(NOBODY, "a team's report"),
     "GET /api/v1/insights/teams/{area_id}/reports/{year}/file": personal(NOBODY, "the same"),

@@ -212,6 +212,9 @@ def village_households(
     offsets = nrng.normal(0.0, 1.0, size=(n, 2)).tolist()
     incomes = nrng.lognormal(math.log(36000), 0.55, size=n).tolist()
     low_incomes = nrng.lognormal(math.log(9000), 0.35, size=n).tolist()
+    # Which member a disability or a serious illness is (drawn last: the draws above
+    # and `r`'s stream stay as they were).
+    member_picks = nrng.random(size=(n, 2)).tolist()
     spread = 0.0015 if plan.community else 0.004
     ref_ordinal = reference.toordinal()
     grids = plan.grids
@@ -276,30 +279,42 @@ def village_households(
         working = [j for j, a in enumerate(ages) if 18 <= a < 60]
         elderly_head = head_age >= 60
         alone = len(members) == 1
+        # Each person's category names its member (issue #13): the elderly head, the
+        # youngest child under 16, the unemployed worker, a drawn member.
         vulns: list[str] = []
+        whose: list[int | None] = []
         if alone and elderly_head and r.random() < P_ELDERLY_ALONE:
             vulns.append(Vulnerability.ELDERLY_ALONE)
+            whose.append(0)
         if elderly_head and spouse_index is None and r.random() < P_WIDOWED_ELDERLY:
             vulns.append(Vulnerability.WIDOWED_ELDERLY)
+            whose.append(0)
         if elderly_head and not working and not alone and r.random() < P_LEFT_BEHIND_SENIOR:
             vulns.append(Vulnerability.LEFT_BEHIND_SENIOR)
+            whose.append(0)
         if alone and elderly_head and r.random() < P_FIVE_GUARANTEE:
             vulns.append(Vulnerability.FIVE_GUARANTEE)
+            whose.append(None)
         if any(a < 16 for a in ages):
             p = P_LEFT_BEHIND_CHILD_SKIPPED if skipped else P_LEFT_BEHIND_CHILD_OTHER
             if r.random() < p:
                 vulns.append(Vulnerability.LEFT_BEHIND_CHILD)
+                whose.append(min(range(len(ages)), key=lambda j: (ages[j], j)))
         unemployed = None
         if working and r.random() < P_UNEMPLOYED:
             vulns.append(Vulnerability.UNEMPLOYED)
             unemployed = working[int(r.random() * len(working))]
+            whose.append(unemployed)
         if r.random() < P_DISABILITY:
             vulns.append(Vulnerability.DISABILITY)
+            whose.append(int(member_picks[i][0] * len(members)))
         if r.random() < P_SERIOUS_ILLNESS * (1.6 if elderly_head else 0.8):
             vulns.append(Vulnerability.SERIOUS_ILLNESS)
+            whose.append(0 if elderly_head else int(member_picks[i][1] * len(members)))
         low = Vulnerability.FIVE_GUARANTEE in vulns or r.random() < P_LOW_INCOME
         if low:
             vulns.append(Vulnerability.LOW_INCOME)
+            whose.append(None)
             income = low_incomes[i]
         else:
             income = incomes[i] * (0.7 + 0.15 * len(working))
@@ -367,6 +382,7 @@ def village_households(
             annual_income=income_yuan,
             vulnerabilities=tuple(vulns),
             residents=tuple(residents),
+            vulnerability_members=tuple(whose),
         )
 
 

@@ -160,6 +160,9 @@ class HouseholdRecord(NamedTuple):
     annual_income: int
     vulnerabilities: tuple[str, ...]
     residents: tuple[ResidentRecord, ...]
+    # Whose each of `vulnerabilities` is: an index in `residents`, or None for the
+    # household's own (low income, five-guarantee). Issue #13.
+    vulnerability_members: tuple[int | None, ...] = ()
 
 
 @dataclass

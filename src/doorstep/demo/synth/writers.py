@@ -127,20 +127,27 @@ def synth_region(
                     for hid, h in zip(ids, chunk, strict=True)
                 ),
             )
+            # Residents' ids drawn here, so that a person's category names its resident.
+            resident_ids = iter(allocate_ids(Resident, sum(len(h.residents) for h in chunk)))
+            member_ids = [[next(resident_ids) for _p in h.residents] for h in chunk]
             result.residents += bulk_insert(
                 Resident,
-                RESIDENT_FIELDS,
+                ["id", *RESIDENT_FIELDS],
                 (
-                    (hid, *p, now, now)
-                    for hid, h in zip(ids, chunk, strict=True)
-                    for p in h.residents
+                    (rid, hid, *p, now, now)
+                    for hid, h, members in zip(ids, chunk, member_ids, strict=True)
+                    for rid, p in zip(members, h.residents, strict=True)
                 ),
             )
-            vulns = [(hid, v) for hid, h in zip(ids, chunk, strict=True) for v in h.vulnerabilities]
+            vulns = [
+                (hid, None if j is None else members[j], v)
+                for hid, h, members in zip(ids, chunk, member_ids, strict=True)
+                for v, j in zip(h.vulnerabilities, h.vulnerability_members, strict=True)
+            ]
             result.vulnerabilities += bulk_insert(
-                HouseholdVulnerability, ["household", "category"], vulns
+                HouseholdVulnerability, ["household", "resident", "category"], vulns
             )
-            for _, category in vulns:
+            for _, _, category in vulns:
                 result.counts_by_category[category] = result.counts_by_category.get(category, 0) + 1
             result.households += len(chunk)
             bar.update(len(chunk))
@@ -180,6 +187,10 @@ def synth_csv(
     writer.writerow(CSV_COLUMNS)
     with tqdm(total=households, unit=" households", disable=not progress) as bar:
         for h in region_households(plans, seed=seed):
+            # The household's categories on the head's row, a person's on their row.
+            cells: dict[int, list[str]] = {}
+            for v, who in zip(h.vulnerabilities, h.vulnerability_members, strict=True):
+                cells.setdefault(0 if who is None else who, []).append(v)
             for j, p in enumerate(h.residents):
                 if j == 0:
                     extra = (
@@ -188,11 +199,11 @@ def synth_csv(
                         h.longitude,
                         h.latitude,
                         h.annual_income,
-                        ";".join(h.vulnerabilities),
+                        ";".join(cells.get(0, [])),
                         h.languages,
                     )
                 else:
-                    extra = ("",) * 7
+                    extra = ("", "", "", "", "", ";".join(cells.get(j, [])), "")
                 writer.writerow(
                     (
                         h.household_no,

@@ -11,7 +11,7 @@ from django.test import Client
 
 from doorstep.accounts.models import Role, User
 from doorstep.demo.demo import DEMO_PASSWORD, WORKER_VILLAGE_HOUSEHOLDS
-from doorstep.registry.models import Household
+from doorstep.registry.models import Household, HouseholdVulnerability
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,21 @@ def test_demo_loads_accounts_of_every_role_and_households_around_the_workers():
     assert DEMO_PASSWORD in output
     client = Client()
     assert client.login(username="demo_worker", password=DEMO_PASSWORD)
+    # Issue #13: people's categories on people, a few of the worker's "to confirm".
+    inferred = HouseholdVulnerability.objects.filter(inferred=True).select_related("household")
+    assert inferred.exists()
+    assert all(v.household.area.path.startswith(worker.area.path) for v in inferred)
+    assert not HouseholdVulnerability.objects.filter(
+        category="disability", resident__isnull=True
+    ).exists()
+    # A call that is two things at once, and a patrol under way (hotline.demo).
+    from doorstep.hotline.models import Call, Patrol
+
+    assert any(
+        c.category_list == ["lift_entrapment", "power"]
+        for c in Call.objects.filter(categories__contains=",power,")
+    )
+    assert Patrol.objects.filter(walker=users["demo_leader"], ended_at__isnull=True).exists()
 
 
 def test_demo_if_empty_is_idempotent():

@@ -235,6 +235,29 @@ def test_vulnerability_rates_are_near_the_targets(region):
         assert target * 0.7 <= rate <= target * 1.3, (category, rate)
 
 
+def test_a_persons_category_names_a_member_and_a_households_none(region):
+    synth_region(households=400, workers=0, seed=13)
+    rows = list(
+        HouseholdVulnerability.objects.values_list(
+            "category",
+            "resident_id",
+            "resident__household_id",
+            "household_id",
+            "resident__birth_date",
+        )
+    )
+    assert rows
+    household_wide = {"low_income", "five_guarantee"}
+    for category, resident, resident_household, household, _born in rows:
+        if category in household_wide:
+            assert resident is None
+        else:
+            assert resident is not None and resident_household == household
+    # A left-behind child is a child, not the grandparent who heads the household.
+    children = [born for category, *_rest, born in rows if category == "left_behind_child"]
+    assert children and all(born.year >= 2006 for born in children)
+
+
 def test_csv_mode_writes_the_households_the_database_mode_writes(region, tmp_path):
     path = tmp_path / "households.csv"
     call_command(
@@ -261,7 +284,9 @@ def test_csv_mode_writes_the_households_the_database_mode_writes(region, tmp_pat
         assert float(csv_household["longitude"]) == db[4]
         assert csv_household["languages"] == db[6]
         assert int(csv_household["annual_income"]) == db[7]
-        assert tuple(sorted(filter(None, csv_household["vulnerability"].split(";")))) == db[8]
+        # Every row's categories: the household's on the head's row, a person's on theirs.
+        cells = [c for r in csv_household["residents"] for c in r["vulnerability"].split(";")]
+        assert tuple(sorted(filter(None, cells))) == db[8]
         assert [
             (
                 r["name"],

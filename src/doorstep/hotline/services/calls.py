@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -101,10 +102,37 @@ MAX_DESCRIPTION = 4000
 
 
 def safety_step_label(category: str, code: str) -> str:
+    """The step's label under `category`, else under any category (a call with several
+    categories has their steps)."""
     for step_code, label in SAFETY_STEPS.get(category, []):
         if step_code == code:
             return str(label)
+    for steps in SAFETY_STEPS.values():
+        for step_code, label in steps:
+            if step_code == code:
+                return str(label)
     return code
+
+
+MAX_CATEGORIES = 4
+
+
+def call_categories(category: str, also: Iterable[str]) -> list[str]:
+    """The call's categories, the leading one first: the first life-safety one given,
+    else `category`. Raises ValidationError naming `also_categories`."""
+    extra = [c for c in dict.fromkeys(also or ()) if c != category]
+    unknown = [c for c in extra if c not in CallCategory.values]
+    if unknown:
+        raise ValidationError(
+            {"also_categories": _("Unknown category: %(value)s.") % {"value": unknown[0]}}
+        )
+    if len(extra) + 1 > MAX_CATEGORIES:
+        raise ValidationError(
+            {"also_categories": _("A call has at most %(n)s categories.") % {"n": MAX_CATEGORIES}}
+        )
+    every = [category, *extra]
+    lead = next((c for c in every if c in LIFE_SAFETY), category)
+    return [lead, *[c for c in every if c != lead]]
 
 
 def service_level_due(*, category: str, start: dt.datetime) -> tuple[dt.datetime, ...]:
@@ -204,11 +232,14 @@ def call_take(
     longitude=None,
     contact_email: str = "",
     source: str = CallSource.PHONE,
+    also_categories: Iterable[str] = (),
     client_id=None,
     channel: str,
 ) -> Call:
     """Take a call. `office` and `caller_resident` come from scoped selectors; `actor` is
-    None only for Open311 requests (the key decides the office)."""
+    None only for Open311 requests (the key decides the office). `also_categories`: the
+    call's other categories (a power cut with a person trapped in a lift); the deadlines
+    are the tightest of them all, the check-list every life-safety category's steps."""
     if source != CallSource.OPEN311:
         require_role(actor, DUTY_ROLES)
     if client_id is not None and actor is not None:
@@ -236,13 +267,17 @@ def call_take(
         )
     if place_area is not None and not place_area.path.startswith(office.area.path):
         raise ValidationError({"place_area": _("This place is outside the office's area.")})
-    if data["category"] in LIFE_SAFETY:
+    every = call_categories(data["category"], also_categories)
+    data["category"] = every[0]
+    data["categories"] = "," + ",".join(every) + ","
+    if any(c in LIFE_SAFETY for c in every):
         data["urgency"] = Urgency.IMMEDIATE
     if caller_resident is not None:
         data["caller_name"] = data["caller_name"] or caller_resident.name
         data["caller_phone"] = data["caller_phone"] or caller_resident.phone
     now = timezone.now()
-    ack, arrive, resolve = service_level_due(category=data["category"], start=now)
+    dues = [service_level_due(category=c, start=now) for c in every]
+    ack, arrive, resolve = (min(d[i] for d in dues) for i in range(3))
     call = Call.objects.create(
         office=office,
         source=source,
@@ -259,11 +294,10 @@ def call_take(
         client_id=client_id if actor is not None else None,
         **data,
     )
+    # Every life-safety category's steps, the leading one's first, each code once.
+    codes = dict.fromkeys(code for c in every for code, _label in SAFETY_STEPS.get(c, []))
     SafetyStep.objects.bulk_create(
-        [
-            SafetyStep(call=call, code=code, order=i)
-            for i, (code, _label) in enumerate(SAFETY_STEPS.get(call.category, []))
-        ]
+        [SafetyStep(call=call, code=code, order=i) for i, code in enumerate(codes)]
     )
     event_add(call=call, kind=CallEventKind.TAKEN, actor=actor, at=now, detail={"source": source})
     audit(actor, action=AuditAction.CREATE, object_type="call", pk=call.pk, channel=channel)
@@ -324,7 +358,7 @@ def call_dispatch(
     require_role(actor, DUTY_ROLES)
     if responder is None or responder.office_id != call.office_id or not responder.is_active:
         raise ValidationError({"responder": _("Choose a responder of this office.")})
-    if responder.category_list and call.category not in responder.category_list:
+    if responder.category_list and not set(call.category_list) & set(responder.category_list):
         raise ValidationError({"responder": _("This responder does not handle this category.")})
     call = _locked(
         call, *_DISPATCHABLE, refused=_("A closed or resolved call cannot be dispatched.")
@@ -473,7 +507,8 @@ def call_callback(*, actor, call: Call, outcome: str, note: str = "", channel: s
 def _reopen(call: Call, *, actor, now, note: str) -> None:
     if not (note or "").strip():
         raise ValidationError({"note": _("Say why the call is reopened.")})
-    ack, arrive, resolve = service_level_due(category=call.category, start=now)
+    dues = [service_level_due(category=c, start=now) for c in call.category_list]
+    ack, arrive, resolve = (min(d[i] for d in dues) for i in range(3))
     _bump(
         call,
         status=CallStatus.REOPENED,

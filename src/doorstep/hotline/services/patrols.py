@@ -8,7 +8,8 @@ hotline.views.hazard_photo, which checks the caller's scope.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from doorstep.hotline.models import (
     Patrol,
 )
 from doorstep.hotline.services.calls import _coordinate, call_take
-from doorstep.hotline.services.common import DUTY_ROLES, audit, require_role
+from doorstep.hotline.services.common import DUTY_ROLES, ROSTER_ROLES, audit, require_role
 from doorstep.privacy.models import AuditAction
 
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
@@ -62,14 +63,26 @@ def _check_photo(photo) -> str:
     return kind
 
 
+ROUTE_MAX = 200
+
+
 @transaction.atomic
 def patrol_start(*, actor, office: Office, route: str, channel: str) -> Patrol:
+    """The actor starts walking `route` for `office`; one patrol under way at a time."""
     require_role(actor, DUTY_ROLES)
     route = (route or "").strip()
     if not route:
         raise ValidationError({"route": _("Say which compounds and shops the route covers.")})
+    if len(route) > ROUTE_MAX:
+        raise ValidationError({"route": _("At most %(max)s characters.") % {"max": ROUTE_MAX}})
+    # Lock the walker's row: two starts at once cannot both find no patrol under way.
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+    if Patrol.objects.filter(walker=actor, ended_at__isnull=True).exists():
+        raise ValidationError(
+            {"route": _("You have a patrol under way: end it before starting another.")}
+        )
     patrol = Patrol.objects.create(
-        office=office, walker=actor, route=route[:200], started_at=timezone.now()
+        office=office, walker=actor, route=route, started_at=timezone.now()
     )
     audit(actor, action=AuditAction.CREATE, object_type="patrol", pk=patrol.pk, channel=channel)
     return patrol
@@ -77,10 +90,23 @@ def patrol_start(*, actor, office: Office, route: str, channel: str) -> Patrol:
 
 @transaction.atomic
 def patrol_end(*, actor, patrol: Patrol, channel: str) -> Patrol:
+    """The walker ends their patrol (a duty leader may end one left running)."""
     require_role(actor, DUTY_ROLES)
-    if patrol.ended_at is None:
-        patrol.ended_at = timezone.now()
-        patrol.save(update_fields=["ended_at"])
+    if patrol.walker_id != actor.pk and actor.role not in ROSTER_ROLES:
+        raise PermissionDenied(_("Only the walker or a duty leader can end this patrol."))
+    # One UPDATE ... WHERE ended_at IS NULL: ending twice (or at once) is refused.
+    ended_at = timezone.now()
+    if not Patrol.objects.filter(pk=patrol.pk, ended_at__isnull=True).update(ended_at=ended_at):
+        raise ValidationError({"ended_at": _("This patrol has ended already.")})
+    patrol.ended_at = ended_at
+    audit(
+        actor,
+        action=AuditAction.UPDATE,
+        object_type="patrol",
+        pk=patrol.pk,
+        channel=channel,
+        detail={"fields": ["ended_at"]},
+    )
     return patrol
 
 

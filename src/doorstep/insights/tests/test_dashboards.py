@@ -178,7 +178,8 @@ def test_worker_dashboard_own_and_leaders_only(
 # and for any amount of data (the next test adds data).
 # Livelihoods figures add four (placements, trainees, income, flags).
 # Teams are listed from county level down, long-open needs from township level down.
-PAGE_QUERIES = {"region": 19, "prefecture": 20, "county": 21, "township": 22, "village_a": 20}
+# Households by category and status add two (insights.household_counts, issue #13).
+PAGE_QUERIES = {"region": 21, "prefecture": 22, "county": 23, "township": 24, "village_a": 22}
 API_QUERIES = {"region": 17, "prefecture": 17, "county": 17, "township": 17, "village_a": 15}
 
 

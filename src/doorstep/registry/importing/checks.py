@@ -73,7 +73,13 @@ from doorstep.registry.importing.spec import (
     VULNERABILITY_ZH,
     ImportReport,
 )
-from doorstep.registry.models import Household, Relationship, Resident, Vulnerability
+from doorstep.registry.models import (
+    HOUSEHOLD_VULNERABILITIES,
+    Household,
+    Relationship,
+    Resident,
+    Vulnerability,
+)
 from doorstep.registry.validators import (
     normalize_id_number,
     normalize_languages,
@@ -151,8 +157,10 @@ class _Household:
     phone: str
     languages: str
     income: Decimal | None
-    vulnerabilities: tuple[str, ...]
+    vulnerabilities: tuple[str, ...]  # the household's own (HOUSEHOLD_VULNERABILITIES)
     residents: list[tuple]  # (row, name, sex, birth, relationship, phone, id_number)
+    # A person's categories: (index in `residents`, category).
+    person_vulnerabilities: list[tuple[int, str]] = field(default_factory=list)
     area_id: int | None = None
     area_path: str = ""  # copied onto Household.area_path by the writer
     ok: bool = True
@@ -422,24 +430,22 @@ class _Checks:
                 self.error(head_row, C_INCOME, M_INCOME)
                 ok = False
                 income = None
-        vulnerabilities: tuple[str, ...] = ()
-        if head[C_VULN]:
-            vulnerabilities = self.vulnerability_cache.get(head[C_VULN]) or ()
-            if not vulnerabilities:
-                codes: list[str] = []
-                for item in _VULN_SPLIT.split(head[C_VULN]):
-                    item = item.strip()
-                    if not item:
-                        continue
-                    code = self.vulnerabilities.get(item) or self.vulnerabilities.get(item.lower())
-                    if code is None:
-                        self.error(head_row, C_VULN, M_VULNERABILITY, value=item)
-                        ok = False
-                    elif code not in codes:
-                        codes.append(code)
-                vulnerabilities = tuple(codes)
-                if ok and len(self.vulnerability_cache) < 10000:
-                    self.vulnerability_cache[head[C_VULN]] = vulnerabilities
+        # Each row's categories: a person's are that row's resident's, a household's
+        # (on any row) the household's.
+        household_codes: list[str] = []
+        person_by_row: list[tuple[int, str]] = []
+        for index, values in enumerate(raw):
+            if not values[C_VULN]:
+                continue
+            codes, good = self.vulnerability_parse(group[index][0], values[C_VULN])
+            ok = ok and good
+            for code in codes:
+                if code in HOUSEHOLD_VULNERABILITIES:
+                    if code not in household_codes:
+                        household_codes.append(code)
+                else:
+                    person_by_row.append((index, code))
+        vulnerabilities = tuple(household_codes)
         languages = ""
         if head[C_LANG]:
             languages = self.language_cache.get(head[C_LANG], "")
@@ -455,7 +461,10 @@ class _Checks:
                         self.language_cache[head[C_LANG]] = languages
         head_resident = group[head_index]
         # The head first, so that an export lists the head on the household's first row.
-        residents = [head_resident] + [r for i, r in enumerate(group) if i != head_index]
+        order = [head_index] + [i for i in range(len(group)) if i != head_index]
+        residents = [group[i] for i in order]
+        position = {i: at for at, i in enumerate(order)}
+        person_vulnerabilities = [(position[i], code) for i, code in person_by_row]
         self.batch.append(
             _Household(
                 first_row=first_row,
@@ -470,12 +479,34 @@ class _Checks:
                 income=income,
                 vulnerabilities=vulnerabilities,
                 residents=residents,
+                person_vulnerabilities=person_vulnerabilities,
                 ok=ok,
                 extra_values=extra_values,
             )
         )
         if len(self.batch) >= BATCH_HOUSEHOLDS:
             self.batch_end()
+
+    def vulnerability_parse(self, row: int, text: str) -> tuple[tuple[str, ...], bool]:
+        """The codes of one cell ("独居老人;低保"), each once; False if one is unknown."""
+        cached = self.vulnerability_cache.get(text)
+        if cached is not None:
+            return cached, True
+        codes: list[str] = []
+        ok = True
+        for item in _VULN_SPLIT.split(text):
+            item = item.strip()
+            if not item:
+                continue
+            code = self.vulnerabilities.get(item) or self.vulnerabilities.get(item.lower())
+            if code is None:
+                self.error(row, C_VULN, M_VULNERABILITY, value=item)
+                ok = False
+            elif code not in codes:
+                codes.append(code)
+        if ok and len(self.vulnerability_cache) < 10000:
+            self.vulnerability_cache[text] = tuple(codes)
+        return tuple(codes), ok
 
     def extras_parse(self, head: list[str], head_row: int) -> list | None:
         """Other apps' columns on the head's row (importing.extra); None on an error."""
@@ -538,7 +569,9 @@ class _Checks:
         for household in batch:
             self.report.households += 1
             self.report.residents += len(household.residents)
-            self.report.vulnerabilities += len(household.vulnerabilities)
+            self.report.vulnerabilities += len(household.vulnerabilities) + len(
+                household.person_vulnerabilities
+            )
         if self.progress:
             done = batch[-1].residents[-1][0] - 1 if batch[-1].residents else 0
             self.progress(done, max(self.total, done))

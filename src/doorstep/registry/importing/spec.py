@@ -26,6 +26,8 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("longitude", "longitude", "经度"),
     ("latitude", "latitude", "纬度"),
     ("annual_income", "annual_income", "家庭年收入"),
+    # Issue #13: on any row; a person's category (disability...) is that row's resident's,
+    # a household's (低保, 五保户) the household's.
     ("vulnerability", "vulnerability", "困难类型"),
     ("languages", "languages", "常用语言"),
 )
@@ -39,7 +41,6 @@ HOUSEHOLD_KEYS = (
     "longitude",
     "latitude",
     "annual_income",
-    "vulnerability",
     "languages",
 )
 (

@@ -116,22 +116,32 @@ class _Run(_Checks):
                 for pk, h in zip(ids, batch, strict=True)
             ),
         )
+        # Residents' ids are drawn here so that a person's category can name its resident.
+        resident_ids = iter(allocate_ids(Resident, sum(len(h.residents) for h in batch)))
+        member_ids = [[next(resident_ids) for _r in h.residents] for h in batch]
         bulk_insert(
             Resident,
-            RESIDENT_COPY_FIELDS,
+            ["id", *RESIDENT_COPY_FIELDS],
             (
-                (pk, r[1], r[2], r[3], r[4], r[5], r[6], "", "", now, now)
-                for pk, h in zip(ids, batch, strict=True)
-                for r in h.residents
+                (rid, pk, r[1], r[2], r[3], r[4], r[5], r[6], "", "", now, now)
+                for pk, h, members in zip(ids, batch, member_ids, strict=True)
+                for rid, r in zip(members, h.residents, strict=True)
             ),
         )
         bulk_insert(
             HouseholdVulnerability,
-            ["household", "category"],
+            ["household", "resident", "category"],
             (
-                (pk, category)
-                for pk, h in zip(ids, batch, strict=True)
-                for category in h.vulnerabilities
+                *(
+                    (pk, None, category)
+                    for pk, h in zip(ids, batch, strict=True)
+                    for category in h.vulnerabilities
+                ),
+                *(
+                    (pk, members[index], category)
+                    for pk, h, members in zip(ids, batch, member_ids, strict=True)
+                    for index, category in h.person_vulnerabilities
+                ),
             ),
         )
         # Other apps' columns (importing.extra), in the same transaction.

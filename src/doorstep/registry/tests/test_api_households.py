@@ -155,8 +155,11 @@ def test_each_persona_creates_households_only_in_scope(as_persona, persona, area
         body = response.json()
         assert body["languages"] == ["ug", "zh"]
         assert body["phone"] == "13800138000"
-        assert body["vulnerabilities"] == ["elderly_alone", "low_income"]
+        # The household's own category stays on it; a person's is the head's.
+        assert body["vulnerabilities"] == ["low_income"]
         assert body["residents"][0]["relationship"] == "head"
+        assert body["residents"][0]["vulnerabilities"] == ["elderly_alone"]
+        assert body["residents"][0]["vulnerabilities_inferred"] == []
         assert body["annual_income"] == "5200.50"
         assert Household.objects.get(pk=body["id"]).residents.count() == 1
     elif persona == "worker_b":

@@ -40,10 +40,11 @@ def snapshot() -> list[tuple]:
                 h.languages,
                 h.annual_income,
                 tuple(residents),
+                # Whose each category is: the household's (None) or a member's.
                 tuple(
                     HouseholdVulnerability.objects.filter(household=h)
-                    .order_by("category")
-                    .values_list("category", flat=True)
+                    .order_by("category", "resident__name")
+                    .values_list("category", "resident__name")
                 ),
             )
         )
@@ -59,7 +60,11 @@ def seed(tmp_path):
     )
     third = [r | {"id_number": "", "birth_date": ""} for r in family("H-0003", area="652901001002")]
     third[0]["vulnerability"] = "独居老人"
-    path = write_csv(tmp_path / "seed.csv", family() + other + third)
+    # A person's category on a member's row is that member's (issue #13).
+    third[2]["vulnerability"] = "留守儿童"
+    first = family()
+    first[1]["vulnerability"] = "serious_illness;disability"
+    path = write_csv(tmp_path / "seed.csv", first + other + third)
     report = import_households(path, dry_run=False, channel="test")
     assert report.ok, report.errors
 
@@ -83,9 +88,13 @@ def test_csv_export_has_bom_the_import_columns_and_one_row_per_resident(
     assert tuple(rows[0][: len(HEADERS_EN)]) == HEADERS_EN
     assert len(rows) == 1 + 9
     assert rows[1][:3] == ["H-0001", "艾力·买买提", "head"]
-    # Household columns on the head's row only.
+    # Household columns on the head's row only; a member's categories on their row.
     assert rows[1][HEADERS_EN.index("area_code")] == "652901001001"
     assert rows[2][HEADERS_EN.index("area_code")] == ""
+    vulnerability = HEADERS_EN.index("vulnerability")
+    assert rows[1][vulnerability] == "disability;low_income"
+    assert rows[2][vulnerability] == "disability;serious_illness"
+    assert rows[3][vulnerability] == ""
 
 
 def test_chinese_headers_and_values(client, tmp_path, areas, supervisor):
@@ -96,6 +105,7 @@ def test_chinese_headers_and_values(client, tmp_path, areas, supervisor):
     assert tuple(rows[0][: len(HEADERS_ZH)]) == HEADERS_ZH
     assert rows[1][2] == "户主" and rows[1][3] == "男"
     assert "低保" in rows[1][HEADERS_EN.index("vulnerability")]
+    assert rows[9][HEADERS_EN.index("vulnerability")] == "留守儿童"
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -368,3 +368,30 @@ def test_real_run_with_a_number_reused_further_down_writes_nothing(tmp_path, are
     assert not report.written
     assert errors_of(report) == [(8, "household_no")]
     assert not Household.objects.exists()
+
+
+def test_a_persons_category_is_the_rows_resident_and_a_households_the_households(tmp_path, areas):
+    rows = family()
+    rows[0]["vulnerability"] = "低保;丧偶老人"
+    rows[2]["vulnerability"] = "留守儿童;five_guarantee"
+    report = run(tmp_path, rows, dry_run=False)
+    assert report.ok, report.errors
+    assert report.vulnerabilities == 4
+    facts = set(
+        HouseholdVulnerability.objects.values_list("category", "resident__name", "inferred")
+    )
+    assert facts == {
+        ("low_income", None, False),
+        ("five_guarantee", None, False),
+        ("widowed_elderly", "艾力·买买提", False),
+        ("left_behind_child", "小艾力", False),
+    }
+
+
+def test_an_unknown_category_on_a_members_row_names_that_row_and_writes_nothing(tmp_path, areas):
+    rows = family()
+    rows[2]["vulnerability"] = "留守儿童;富裕"
+    report = run(tmp_path, rows, dry_run=False)
+    assert not report.ok
+    assert [(e["row"], e["column"]) for e in report.errors] == [(4, "vulnerability")]
+    assert not Household.objects.exists() and not HouseholdVulnerability.objects.exists()
