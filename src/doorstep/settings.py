@@ -66,6 +66,9 @@ MIDDLEWARE = [
     # After authentication: a session that owes its second factor counts as none.
     "doorstep.accounts.middleware.TwoFactorMiddleware",
     "doorstep.core.ratelimit.RateLimitMiddleware",
+    # After the rate limit (a refused request parses nothing): NUL and control
+    # characters in any parameter, form field or JSON string, malformed multipart.
+    "doorstep.core.inputpolicy.InputPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
