@@ -159,6 +159,17 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DOORSTEP_IMPORT_MAX_BYTES = env_int("DOORSTEP_IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
+# The upload policy of registry.importing.reader (every importer reads through it): an
+# XLSX is a zip, so its unpacked size and packing ratio are capped too (zip bombs), and
+# the rows of any file. The defaults hold the 1.69-million-household benchmark file.
+DOORSTEP_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int(
+    "DOORSTEP_IMPORT_MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024 * 1024
+)
+DOORSTEP_IMPORT_MAX_RATIO = env_int("DOORSTEP_IMPORT_MAX_RATIO", 100)
+DOORSTEP_IMPORT_MAX_ROWS = env_int("DOORSTEP_IMPORT_MAX_ROWS", 7_000_000)
+# A running import job writes a heartbeat with its progress (at least every batch);
+# housekeeping fails one silent for longer than this (its worker was killed).
+DOORSTEP_IMPORT_STALE_SECONDS = env_int("DOORSTEP_IMPORT_STALE_SECONDS", 900)
 
 # Background work. Tests and `DOORSTEP_TASKS=immediate` run tasks in the request;
 # otherwise they go to the database queue drained by `manage.py db_worker`.

@@ -29,6 +29,32 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u180e"
 _ZERO_WIDTH_TABLE = {ord(c): None for c in ZERO_WIDTH}
 
 
+# The one export cell policy (OWASP "CSV injection"): text beginning with one of these
+# is run as a formula by spreadsheets. registry.exporter neutralises such cells; the
+# importer warns on them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value: str) -> bool:
+    return value.startswith(FORMULA_START)
+
+
+def neutralise_cell(value):
+    """An apostrophe before formula-like text, which spreadsheets then show as text.
+    Numbers (a negative longitude) are not text and stay as they are."""
+    if isinstance(value, str) and formula_like(value):
+        return "'" + value
+    return value
+
+
+def has_bad_characters(value: str) -> bool:
+    return _BAD.search(value) is not None
+
+
+def strip_bad_characters(value: str) -> str:
+    return _BAD.sub("", value)
+
+
 def text_problem(value: str) -> str | None:
     """The translated reason a text cannot be accepted, or None."""
     match = _BAD.search(value)
@@ -129,9 +155,7 @@ class InputPolicyMiddleware:
         )
         if request.path_info.startswith(("/api/", "/open311/")):
             return JsonResponse({"detail": detail, "errors": errors}, status=status)
-        lines = "".join(
-            f"<li>{escape(e['field'])}: {escape(e['message'])}</li>" for e in errors
-        )
+        lines = "".join(f"<li>{escape(e['field'])}: {escape(e['message'])}</li>" for e in errors)
         return HttpResponse(
             f"<!doctype html><title>{escape(detail)}</title><h1>{escape(detail)}</h1>"
             f"<ul>{lines}</ul>",

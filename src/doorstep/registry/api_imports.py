@@ -55,6 +55,10 @@ class ImportJobOut(Schema):
     written: bool = Field(description="True once a real run has committed its rows.")
     error_count: int = Field(description="Every problem found; `errors` lists the first 1,000.")
     errors: list[ImportErrorOut]
+    warnings: list[ImportErrorOut] = Field(
+        description="Cells imported as they are but worth a look (text a spreadsheet "
+        "could run as a formula); at most 1,000."
+    )
     created_at: dt.datetime
     finished_at: dt.datetime | None
 

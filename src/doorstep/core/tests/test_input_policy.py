@@ -94,7 +94,9 @@ def test_a_form_field_with_nul_is_refused(client, worker_a):
 def test_multipart_without_a_boundary_is_a_400(client, supervisor, url):
     client.force_login(supervisor)
     response = client.generic(
-        "POST", url, b"--x\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--x--",
+        "POST",
+        url,
+        b"--x\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--x--",
         content_type="multipart/form-data",
         HTTP_ACCEPT_LANGUAGE="en",
     )
