@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # After the rate limit (a refused request parses nothing): NUL and control
     # characters in any parameter, form field or JSON string, malformed multipart.
     "doorstep.core.inputpolicy.InputPolicyMiddleware",
+    # Writes audit events of refused writes after the view's transactions rolled back.
+    "doorstep.privacy.deferred.DeferredAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

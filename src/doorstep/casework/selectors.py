@@ -14,9 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from doorstep.accounts.models import Role, User
 from doorstep.areas.models import Area
@@ -500,6 +502,18 @@ def pairable_workers_for(user) -> QuerySet[User]:
         .distinct()
         .order_by("username")
     )
+
+
+def pairable_worker_for(user, worker_id: int) -> User | None:
+    """One staff account of `pairable_workers_for`; any other id, in another area or
+    none at all, is the same field error. None when the caller may not pair (the
+    service refuses them with its 403)."""
+    if not _pairing_role(user):
+        return None
+    worker = pairable_workers_for(user).filter(pk=worker_id).first()
+    if worker is None:
+        raise ValidationError({"worker": _("There is no active staff account with this id.")})
+    return worker
 
 
 def units_managed_by(user) -> QuerySet[Unit]:

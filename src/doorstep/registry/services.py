@@ -4,6 +4,7 @@ so a rule is written once. Each write is atomic and audited in the same transact
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.areas.models import HOUSEHOLD_LEVELS, Area
+from doorstep.privacy.deferred import audit_after_rollback
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 from doorstep.registry.models import (
@@ -99,19 +101,69 @@ def _validate_vulnerabilities(values: Iterable[str]) -> list[str]:
     return values
 
 
-def _unique_violation(exc: IntegrityError) -> ValidationError:
+class UniqueClash(Exception):
+    """A unique column already holds the value, in the caller's scope or elsewhere.
+
+    The caller hears the same thing either way ("cannot be used", never "exists"), so
+    no one can test whether a number is registered outside their area (issue 18);
+    `unique_policy` writes the clash to the audit log, after the change's transaction
+    has rolled back, where an administrator finds which record holds the number."""
+
+    def __init__(self, field: str, value: str) -> None:
+        super().__init__(field)
+        self.field = field
+        self.value = value
+
+
+def _clash_message(field: str) -> str:
+    if field == "id_number":
+        return _("This resident ID number cannot be used.")
+    return _("This household number cannot be used.")
+
+
+def _unique_violation(exc: IntegrityError, *, household_no: str = "", id_number=None):
     text = str(exc).lower()
     if "id_number" in text:
-        return ValidationError(
-            {"id_number": _("Another resident already has this resident ID number.")}
-        )
+        return UniqueClash("id_number", id_number or "")
     if "household_no" in text:
-        return ValidationError({"household_no": _("This household number is already in use.")})
+        return UniqueClash("household_no", household_no)
     if "one_head_per_household" in text or "relationship" in text:
         return ValidationError({"relationship": _("This household already has a head.")})
     return ValidationError(_("The record conflicts with an existing one."))
 
 
+def unique_policy(function):
+    """Around a write service (outside its transaction): a UniqueClash becomes the one
+    neutral field error, and an audit event records which record holds the value."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except UniqueClash as clash:
+            if clash.field == "id_number":
+                holder = Resident.objects.filter(id_number=clash.value).values_list(
+                    "household_id", flat=True
+                )
+            else:
+                holder = Household.objects.filter(household_no=clash.value).values_list(
+                    "pk", flat=True
+                )
+            audit_after_rollback(
+                actor=kwargs.get("actor"),
+                action=AuditAction.CLASH,
+                object_type="household",
+                object_id=holder.first() or "",
+                household_id=holder.first(),
+                channel=kwargs.get("channel", ""),
+                detail={"field": clash.field, "operation": function.__name__},
+            )
+            raise ValidationError({clash.field: _clash_message(clash.field)}) from None
+
+    return wrapper
+
+
+@unique_policy
 @transaction.atomic
 def household_create(
     *,
@@ -125,7 +177,8 @@ def household_create(
     data = _normalize_household({k: v for k, v in fields.items() if k in HOUSEHOLD_FIELDS})
     _check_area(data.get("area"), actor)
     household = Household(**data)
-    household.full_clean()
+    # Uniqueness is the database's (see UniqueClash): Django's check would say "exists".
+    household.full_clean(validate_unique=False)
     categories = _validate_vulnerabilities(vulnerabilities)
     head = {**head, "relationship": Relationship.HEAD}
     try:
@@ -134,7 +187,11 @@ def household_create(
             resident = _resident_build(household=household, data=head)
             resident.save()
     except IntegrityError as exc:
-        raise _unique_violation(exc) from None
+        raise _unique_violation(
+            exc,
+            household_no=household.household_no,
+            id_number=normalize_id_number(head["id_number"]) if head.get("id_number") else None,
+        ) from None
     HouseholdVulnerability.objects.bulk_create(
         [HouseholdVulnerability(household=household, category=c) for c in categories]
     )
@@ -149,6 +206,7 @@ def household_create(
     return household
 
 
+@unique_policy
 @transaction.atomic
 def household_update(
     *,
@@ -170,7 +228,7 @@ def household_update(
     candidate = Household.objects.get(pk=household.pk)
     for key, value in data.items():
         setattr(candidate, key, value)
-    candidate.full_clean()
+    candidate.full_clean(validate_unique=False)
     categories = _validate_vulnerabilities(vulnerabilities) if vulnerabilities is not None else None
 
     columns = {key: getattr(candidate, key) for key in data}
@@ -184,7 +242,7 @@ def household_update(
                 **columns, version=F("version") + 1
             )
     except IntegrityError as exc:
-        raise _unique_violation(exc) from None
+        raise _unique_violation(exc, household_no=candidate.household_no) from None
     if not updated:
         current = Household.objects.select_related("area").get(pk=household.pk)
         changed = [
@@ -236,10 +294,11 @@ def _resident_build(
     resident.name = (resident.name or "").strip()
     resident.phone = normalize_phone(resident.phone or "")
     resident.id_number = normalize_id_number(resident.id_number) if resident.id_number else None
-    resident.full_clean(exclude=["household"], validate_unique=True)
+    resident.full_clean(exclude=["household"], validate_unique=False)
     return resident
 
 
+@unique_policy
 @transaction.atomic
 def resident_create(*, actor, household: Household, channel: str, **data: Any) -> Resident:
     resident = _resident_build(household=household, data=data)
@@ -247,7 +306,7 @@ def resident_create(*, actor, household: Household, channel: str, **data: Any) -
         with transaction.atomic():
             resident.save()
     except IntegrityError as exc:
-        raise _unique_violation(exc) from None
+        raise _unique_violation(exc, id_number=resident.id_number) from None
     Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
     audit_record(
         actor=actor,
@@ -260,6 +319,7 @@ def resident_create(*, actor, household: Household, channel: str, **data: Any) -
     return resident
 
 
+@unique_policy
 @transaction.atomic
 def resident_update(*, actor, resident: Resident, channel: str, **data: Any) -> Resident:
     resident = _resident_build(household=resident.household, data=data, instance=resident)
@@ -267,7 +327,7 @@ def resident_update(*, actor, resident: Resident, channel: str, **data: Any) -> 
         with transaction.atomic():
             resident.save()
     except IntegrityError as exc:
-        raise _unique_violation(exc) from None
+        raise _unique_violation(exc, id_number=resident.id_number) from None
     Household.objects.filter(pk=resident.household_id).update(version=F("version") + 1)
     audit_record(
         actor=actor,
