@@ -705,3 +705,8 @@ def visit_policies_set(
 from doorstep.casework.api_welfare import router as welfare_router  # noqa: E402
 
 router.add_router("/welfare", welfare_router)
+
+# Question templates: /api/v1/casework/question-templates (casework/api_questions.py).
+from doorstep.casework.api_questions import router as questions_router  # noqa: E402
+
+router.add_router("/question-templates", questions_router)

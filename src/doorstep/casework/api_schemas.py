@@ -136,8 +136,14 @@ class ContactCreateIn(InputSchema):
     met_with: Text = Field("", max_length=200, description="Who was met.")
     notes: Note = ""
     needs_found: Note = ""
-    checklist: dict[Annotated[Text, Field(max_length=64)], bool | Text] = Field(
-        default_factory=dict, max_length=50, description="Check-list item → yes/no or a note."
+    checklist: dict[
+        Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{2,39}$")],
+        bool | Annotated[Text, Field(max_length=200)],
+    ] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="Key of a contact question template (GET /casework/question-templates) "
+        "→ yes/no or a note, as the template says. Nothing else is accepted.",
     )
 
 

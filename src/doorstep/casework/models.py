@@ -1029,3 +1029,8 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.kind} {self.day}"
+
+
+# Question templates live in their own module (models.py is long); imported here so
+# that Django registers the model with this app.
+from doorstep.casework.questions import QuestionTemplate  # noqa: E402, F401
