@@ -455,6 +455,7 @@ def needs_refer(
             unit=unit,
             note=payload.note,
             due_at=payload.due_at,
+            resident_agreed=payload.resident_agreed,
             channel=CHANNEL,
         )
         return 201, _dump(ReferralOut, referral)

@@ -391,6 +391,11 @@ class ReferralCreateIn(InputSchema):
     unit: Id = Field(description="A unit that takes referrals (GET /units).")
     note: Note = Field("", description="What is asked of the unit.")
     due_at: AwareDatetime | None = Field(None, description="In 7 days when left out.")
+    resident_agreed: bool = Field(
+        False,
+        description="The resident was asked and agreed; required for a vocational skills "
+        "school (training is voluntary).",
+    )
 
 
 class ReferralAcceptIn(InputSchema):

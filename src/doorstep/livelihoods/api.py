@@ -533,7 +533,11 @@ def sessions_enrol(
 
     def run():
         enrolment = services.enrolment_create(
-            actor=user, session=session, resident=resident, channel=CHANNEL
+            actor=user,
+            session=session,
+            resident=resident,
+            resident_agreed=payload.resident_agreed,
+            channel=CHANNEL,
         )
         return 201, _dump(s.EnrolmentOut, enrolment)
 

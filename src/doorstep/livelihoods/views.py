@@ -331,7 +331,11 @@ def enrol(request, household_id: int):
         if resident.household_id != h.pk:
             raise Http404
         return services.enrolment_create(
-            actor=user, session=session, resident=resident, channel=_channel("enrol")
+            actor=user,
+            session=session,
+            resident=resident,
+            resident_agreed=d["resident_agreed"],
+            channel=_channel("enrol"),
         )
 
     return _household_post(request, household_id, "enrol_form", form, write)
