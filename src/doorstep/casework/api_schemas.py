@@ -225,9 +225,10 @@ class LoadOut(Schema):
     name: str
     team: int | None = Field(description="Area id of the worker's own area (their team).")
     team_name: str
-    households: int
-    overdue: int
-    due_this_week: int
+    # None: fewer than five, hidden from analysts (core.suppression).
+    households: int | None
+    overdue: int | None
+    due_this_week: int | None
 
     @staticmethod
     def resolve_worker(obj):

@@ -44,6 +44,7 @@ from doorstep.casework.services.schedule import (
     DEFAULT_VULNERABLE_INTERVAL_DAYS,
 )
 from doorstep.core.pagination import Page, decode_cursor, encode_cursor
+from doorstep.core.suppression import suppress_rows
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 from doorstep.registry.models import Household, Relationship, Resident, households_under
@@ -370,6 +371,16 @@ def overdue_summary(
         team.overdue += overdue
         team.due_this_week += due
     ranked.sort()
+    team_rows = sorted(teams.values(), key=_by_urgency)
+    if user.role == Role.ANALYST:
+        # Analysts: never a row per named worker; teams and the unassigned rest add up
+        # to the area's totals, so each column is suppressed as a group (core.suppression).
+        suppress_rows(
+            [*team_rows, unassigned], ("households", "overdue", "due_this_week"), attr=True
+        )
+        return OverdueSummary(
+            workers=[], teams=team_rows, unassigned=unassigned, workers_total=len(ranked)
+        )
     workers = [
         WorkerLoad(worker, name, team_id, team_name, households, -overdue, -due)
         for overdue, due, name, worker, team_id, team_name, households in (
@@ -378,7 +389,7 @@ def overdue_summary(
     ]
     return OverdueSummary(
         workers=workers,
-        teams=sorted(teams.values(), key=_by_urgency),
+        teams=team_rows,
         unassigned=unassigned,
         workers_total=len(ranked),
     )
