@@ -135,8 +135,10 @@ class ResidentCreateIn(HeadIn):
 
 
 class ResidentUpdateIn(InputSchema):
-    """Only the fields sent are changed; null clears a field that may be empty."""
+    """Only the fields sent are changed; null clears a field that may be empty;
+    `version` is required (409 when someone saved in between)."""
 
+    version: Version
     name: Name = None
     sex: Sex | None = Field(None, description="M or F; null clears.")
     birth_date: dt.date | None = Field(None, description="YYYY-MM-DD; null clears.")
@@ -157,6 +159,7 @@ class ResidentOut(Schema):
     id_number: str | None
     occupation: str
     skills: str
+    version: int = Field(description="Send it back with a change (PATCH).")
 
     @staticmethod
     def resolve_sex(obj) -> str | None:
@@ -279,6 +282,14 @@ class HouseholdPageOut(Schema):
 
 class ConflictOut(ErrorOut):
     current: HouseholdOut = Field(description="The record as it is now.")
+    changed_fields: list[str] = Field(
+        description="Fields you sent whose value in the current record differs from yours: "
+        "check them, then send again with the current version."
+    )
+
+
+class ResidentConflictOut(ErrorOut):
+    current: ResidentOut = Field(description="The resident as they are now.")
     changed_fields: list[str] = Field(
         description="Fields you sent whose value in the current record differs from yours: "
         "check them, then send again with the current version."

@@ -318,11 +318,16 @@ class ResidentForm(forms.Form):
     )
     occupation = forms.CharField(label=_("occupation"), max_length=100, required=False)
     skills = forms.CharField(label=_("skills"), max_length=255, required=False)
+    # Optimistic locking, as HouseholdForm: the version the user started from.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, resident: Resident | None = None, head: bool = False, **kwargs):
         if resident is not None and "initial" not in kwargs:
             kwargs["initial"] = {name: getattr(resident, name) for name in RESIDENT_FIELDS}
+            kwargs["initial"]["version"] = resident.version
         super().__init__(*args, **kwargs)
+        if resident is None:
+            del self.fields["version"]
         if head:
             # The head form inside "new household": its relationship is fixed.
             del self.fields["relationship"]

@@ -213,6 +213,10 @@ class Resident(models.Model):
     skills = models.CharField(_("skills"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped on every edit, as Household.version: an edit from an older version is a
+    # 409 with the fields that changed, never a silent overwrite. A database default
+    # too: the importer and synth write residents by COPY without this column.
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     class Meta:
         verbose_name = _("resident")

@@ -58,9 +58,10 @@ RESIDENT_FIELDS = (
 
 @dataclass
 class ConcurrencyConflict(Exception):
-    """Someone else saved the record after the caller loaded it."""
+    """Someone else saved the record (a household, or a resident) after the caller
+    loaded it."""
 
-    current: Household
+    current: Household | Resident
     changed_fields: list[str]
 
 
@@ -321,13 +322,35 @@ def resident_create(*, actor, household: Household, channel: str, **data: Any) -
 
 @unique_policy
 @transaction.atomic
-def resident_update(*, actor, resident: Resident, channel: str, **data: Any) -> Resident:
-    resident = _resident_build(household=resident.household, data=data, instance=resident)
+def resident_update(
+    *,
+    actor,
+    resident: Resident,
+    channel: str,
+    expected_version: int | None = None,
+    **data: Any,
+) -> Resident:
+    """Save changes only if nobody else saved since `expected_version` was read (one
+    UPDATE ... WHERE version = n, as household_update); a stale version raises
+    ConcurrencyConflict with the fields someone else changed."""
+    before = Resident.objects.get(pk=resident.pk)
+    version = resident.version if expected_version is None else expected_version
+    built = _resident_build(household=resident.household, data=data, instance=before)
+    columns = {key: getattr(built, key) for key in RESIDENT_FIELDS if key in data}
     try:
         with transaction.atomic():
-            resident.save()
+            updated = Resident.objects.filter(pk=resident.pk, version=version).update(
+                **columns, version=F("version") + 1, updated_at=timezone.now()
+            )
     except IntegrityError as exc:
-        raise _unique_violation(exc, id_number=resident.id_number) from None
+        raise _unique_violation(exc, id_number=built.id_number) from None
+    if not updated:
+        current = Resident.objects.get(pk=resident.pk)
+        changed = [
+            key for key in RESIDENT_FIELDS if getattr(current, key) != getattr(resident, key)
+        ]
+        raise ConcurrencyConflict(current=current, changed_fields=changed)
+    resident = Resident.objects.select_related("household").get(pk=resident.pk)
     Household.objects.filter(pk=resident.household_id).update(version=F("version") + 1)
     audit_record(
         actor=actor,

@@ -89,3 +89,36 @@ def test_pairing_a_worker_outside_scope_answers_like_a_nonexistent_worker(
     assert answers[0] == answers[1]
     assert answers[0][0] == 422
     assert "outsider" not in str(answers[0][1])
+
+
+def test_two_edits_of_one_resident_from_the_same_version_do_not_both_win(
+    client, worker_a, team_leader, household_a
+):
+    """Issue 18, defect 9: resident edits carry a version, like households and needs."""
+    from django.test import Client
+
+    child = household_a.residents.exclude(relationship="head").first()
+    url = f"/api/v1/households/{household_a.pk}/residents/{child.pk}"
+    first, second = Client(), Client()
+    first.force_login(worker_a)
+    second.force_login(team_leader)
+    version = first.get(f"/api/v1/households/{household_a.pk}").json()["residents"][1]["version"]
+    one = first.patch(
+        url, {"version": version, "occupation": "司机"}, content_type="application/json"
+    )
+    two = second.patch(
+        url,
+        {"version": version, "occupation": "厨师", "phone": "13900000000"},
+        content_type="application/json",
+    )
+    assert one.status_code == 200 and one.json()["version"] == version + 1
+    assert two.status_code == 409
+    body = two.json()
+    assert body["changed_fields"] == ["occupation", "phone"]
+    assert body["current"]["occupation"] == "司机"
+    child.refresh_from_db()
+    assert (child.occupation, child.version) == ("司机", version + 1)
+    again = second.patch(
+        url, {"version": version + 1, "occupation": "厨师"}, content_type="application/json"
+    )
+    assert again.status_code == 200
