@@ -25,7 +25,7 @@ from doorstep.casework.models import (
 )
 from doorstep.casework.services import NeedAction, allowed_actions
 from doorstep.casework.services.schedule import MAX_POLICY_INTERVAL_DAYS
-from doorstep.core.schemas import ErrorOut, Id, Text
+from doorstep.core.schemas import ErrorOut, Id, IsoDatetime, Text
 
 Version = Annotated[
     int,
@@ -131,7 +131,9 @@ class PairingListQuery(Schema):
 class ContactCreateIn(InputSchema):
     household: Id
     kind: ContactKind
-    occurred_at: AwareDatetime | None = Field(None, description="Now when left out.")
+    occurred_at: IsoDatetime | None = Field(
+        None, description="ISO 8601 with a time zone; now when left out."
+    )
     duration_minutes: int = Field(0, ge=0, le=1440)
     met_with: Text = Field("", max_length=200, description="Who was met.")
     notes: Note = ""
@@ -391,7 +393,7 @@ class NeedConflictOut(ErrorOut):
 class ReferralCreateIn(InputSchema):
     unit: Id = Field(description="A unit that takes referrals (GET /units).")
     note: Note = Field("", description="What is asked of the unit.")
-    due_at: AwareDatetime | None = Field(None, description="In 7 days when left out.")
+    due_at: IsoDatetime | None = Field(None, description="In 7 days when left out.")
     resident_agreed: bool = Field(
         False,
         description="The resident was asked and agreed; required for a vocational skills "

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from doorstep.core.inputpolicy import clean_blank, text_problem
@@ -29,6 +30,22 @@ def _blank_to_empty(value):
     # Zero-width-only text is empty, before max/min lengths are checked.
     return clean_blank(value) if isinstance(value, str) else value
 
+
+def _iso_only(value):
+    # Pydantic reads a number (or a string of digits: "20240101") as a Unix time stamp,
+    # which stored 1970-08-23 for a contact. Dates and times come in ISO 8601 only.
+    if isinstance(value, bool | int | float) or (
+        isinstance(value, str) and value.strip().lstrip("-").replace(".", "", 1).isdigit()
+    ):
+        raise PydanticCustomError(
+            "doorstep_iso_only", _("Write dates as YYYY-MM-DD and times in ISO 8601.")
+        )
+    return value
+
+
+# Every date and time input goes through these: ISO 8601 only, never a Unix number.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_only)]
+IsoDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_only)]
 
 # Every free-text input goes through this type.
 Text = Annotated[str, BeforeValidator(_blank_to_empty), AfterValidator(_printable)]

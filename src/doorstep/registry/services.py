@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.areas.models import HOUSEHOLD_LEVELS, Area
+from doorstep.core.inputpolicy import clean_blank
 from doorstep.privacy.deferred import audit_after_rollback
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
@@ -32,6 +33,7 @@ from doorstep.registry.validators import (
     normalize_id_number,
     normalize_languages,
     normalize_phone,
+    validate_birth_date,
 )
 
 HOUSEHOLD_FIELDS = (
@@ -292,7 +294,12 @@ def _resident_build(
     for key in RESIDENT_FIELDS:
         if key in data:
             setattr(resident, key, data[key])
-    resident.name = (resident.name or "").strip()
+    resident.name = clean_blank((resident.name or "").strip())
+    if resident.birth_date is not None:
+        try:
+            validate_birth_date(resident.birth_date)
+        except ValidationError as exc:
+            raise ValidationError({"birth_date": exc.messages}) from None
     resident.phone = normalize_phone(resident.phone or "")
     resident.id_number = normalize_id_number(resident.id_number) if resident.id_number else None
     resident.full_clean(exclude=["household"], validate_unique=False)

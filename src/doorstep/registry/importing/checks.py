@@ -83,6 +83,7 @@ from doorstep.registry.importing.spec import (
 )
 from doorstep.registry.models import Household, Relationship, Resident, Vulnerability
 from doorstep.registry.validators import (
+    MIN_BIRTH_DATE,
     normalize_id_number,
     normalize_languages,
     normalize_phone,
@@ -139,7 +140,7 @@ def _id_fast(text: str, today: dt.date) -> tuple[dt.date, str, str] | None:
         birth = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
         return None
-    if birth.year < 1880 or birth > today:
+    if birth < MIN_BIRTH_DATE or birth > today:
         return None
     return birth, "M" if raw[16] % 2 else "F", text
 
@@ -354,7 +355,7 @@ class _Checks:
             except ValueError:
                 pass
             else:
-                if value.year < 1880 or value > self.today:
+                if value < MIN_BIRTH_DATE or value > self.today:
                     self.error(row, C_BIRTH, M_DATE_RANGE)
                     return None
                 return value
@@ -372,7 +373,7 @@ class _Checks:
         except ValueError:
             self.error(row, C_BIRTH, M_DATE)
             return None
-        if value.year < 1880 or value > self.today:
+        if value < MIN_BIRTH_DATE or value > self.today:
             self.error(row, C_BIRTH, M_DATE_RANGE)
             return None
         return value
