@@ -132,7 +132,11 @@ def request_problems(request) -> tuple[int, list[dict]] | None:
                 try:
                     data = json.loads(request.body)
                 except (ValueError, UnicodeDecodeError):
-                    data = None  # ninja answers 400 for a body that is not JSON
+                    data = {}  # ninja answers 400 for a body that is not JSON
+                if not isinstance(data, dict) and request.path_info.startswith("/api/"):
+                    # Every input of the API is an object: a bare string or list (sent
+                    # to an endpoint that takes no body) is refused, not ignored.
+                    return 422, [{"field": "", "message": _("Send a JSON object.")}]
                 _json_problems(data, "", problems)
     return (422, problems) if problems else None
 

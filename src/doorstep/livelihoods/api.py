@@ -197,7 +197,9 @@ def openings_matches(request, opening_id: PathId, query: Query[s.MatchQuery]):
     opening = selectors.opening_for(user, opening_id)
     area = area_for(user, query.area) if query.area else None
     area = selectors.match_area(user, opening, area)
-    matches = selectors.matches_for_opening(user, opening, area=area, limit=query.limit)
+    matches = selectors.matches_for_opening(
+        user, opening, area=area, limit=query.limit, channel=CHANNEL
+    )
     return {
         "area": area.pk,
         "items": [

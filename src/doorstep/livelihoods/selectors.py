@@ -357,13 +357,31 @@ def match_area(user, opening: JobOpening, area: Area | None = None) -> Area:
 
 
 def matches_for_opening(
-    user, opening: JobOpening, *, area: Area | None = None, today=None, limit: int = 50
+    user,
+    opening: JobOpening,
+    *,
+    area: Area | None = None,
+    today=None,
+    limit: int = 50,
+    channel: str = "",
 ) -> list[matching.Match]:
+    """Seekers ranked for `opening`: names and households, so a read of personal data
+    that writes one audit event listing the households shown (issue 18)."""
     if not can_read(user):
         raise Http404
-    return matching.seekers_for_opening(
+    matches = matching.seekers_for_opening(
         opening, area=match_area(user, opening, area), today=today, limit=limit
     )
+    if channel and matches:
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            object_type="opening_matches",
+            object_id=opening.pk,
+            channel=channel,
+            detail={"households": sorted({m.household_id for m in matches})},
+        )
+    return matches
 
 
 def matches_for_seeker(user, seeker: JobSeeker, *, today=None, limit: int = 50):

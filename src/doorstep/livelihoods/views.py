@@ -614,7 +614,7 @@ def opening_matches(request, opening_id: int):
     _reader(request)
     user = request.user
     opening = selectors.opening_for(user, opening_id)
-    matches = selectors.matches_for_opening(user, opening)
+    matches = selectors.matches_for_opening(user, opening, channel=_channel("opening_matches"))
     for m in matches:
         m.explanation = explain(m.reasons)
     proposed = set(
