@@ -8,6 +8,7 @@ A real worker process against the test database, so PostgreSQL only (CI's PG pas
 from __future__ import annotations
 
 import datetime as dt
+import os
 import signal
 import subprocess
 import sys
@@ -55,7 +56,16 @@ def _worker(settings, *extra: str) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group: the SIGKILL reaches all of it
     )
+
+
+def _kill(worker: subprocess.Popen) -> None:
+    try:
+        os.killpg(worker.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    worker.wait(timeout=10)
 
 
 def _submit(tmp_path, supervisor) -> ImportJob:
@@ -81,11 +91,10 @@ def test_a_killed_worker_leaves_a_job_that_housekeeping_fails_and_a_rerun_import
             assert job.status != ImportJob.Status.SUCCEEDED, "finished before the kill"
             assert time.monotonic() < deadline, "the worker never started the job"
             time.sleep(0.05)
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=10)
+        _kill(worker)
     finally:
         if worker.poll() is None:
-            worker.kill()
+            _kill(worker)
     _backend_gone()
 
     job.refresh_from_db()
