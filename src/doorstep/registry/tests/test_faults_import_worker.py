@@ -7,6 +7,7 @@ A real worker process against the test database, so PostgreSQL only (CI's PG pas
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -61,10 +62,8 @@ def _worker(settings, *extra: str) -> subprocess.Popen:
 
 
 def _kill(worker: subprocess.Popen) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(worker.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     worker.wait(timeout=10)
 
 
