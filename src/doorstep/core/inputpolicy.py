@@ -118,6 +118,17 @@ def request_problems(request) -> tuple[int, list[dict]] | None:
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         content_type = request.content_type or ""
         if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+            limit = settings.DOORSTEP_IMPORT_MAX_BYTES + 1024 * 1024  # the file, plus fields
+            if length > limit:
+                # Refused before a byte of the body is read or spooled to disk.
+                return 413, [
+                    {
+                        "field": "",
+                        "message": _("The upload is larger than %(size)s MB.")
+                        % {"size": settings.DOORSTEP_IMPORT_MAX_BYTES // (1024 * 1024)},
+                    }
+                ]
             try:
                 post = request.POST
                 request.FILES  # noqa: B018 - parse now, so that a bad body is a 400 here
@@ -152,11 +163,10 @@ class InputPolicyMiddleware:
         if found is None:
             return self.get_response(request)
         status, errors = found
-        detail = (
-            _("The request is not valid.")
-            if status == 422
-            else _("The request body could not be read.")
-        )
+        detail = {
+            422: _("The request is not valid."),
+            413: _("The upload is too large."),
+        }.get(status, _("The request body could not be read."))
         if request.path_info.startswith(("/api/", "/open311/")):
             return JsonResponse({"detail": detail, "errors": errors}, status=status)
         lines = "".join(f"<li>{escape(e['field'])}: {escape(e['message'])}</li>" for e in errors)

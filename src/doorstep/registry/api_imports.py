@@ -77,7 +77,7 @@ def _forbidden(exc: PermissionDenied) -> HttpError:
 
 @imports_router.post(
     "",
-    response={201: ImportJobOut, **error_responses(403)},
+    response={201: ImportJobOut, **error_responses(403, 413)},
     summary="Upload a file to check (dry run) or import",
     description="Multipart form: `file` (.csv or .xlsx, in the import format) and "
     "`dry_run` (default true). The job runs in the background; poll GET /imports/{id}.",

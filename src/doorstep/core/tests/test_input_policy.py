@@ -102,3 +102,15 @@ def test_multipart_without_a_boundary_is_a_400(client, supervisor, url):
     )
     assert response.status_code == 400
     assert response.json()["detail"] == "The request body could not be read."
+
+
+def test_an_upload_over_the_cap_is_refused_before_its_body_is_read(client, supervisor, settings):
+    settings.DOORSTEP_IMPORT_MAX_BYTES = 1024
+    client.force_login(supervisor)
+    response = client.post(
+        "/api/v1/imports",
+        {"file": ("x" * (3 * 1024 * 1024)).encode()},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 413
+    assert response.json()["detail"] == "The upload is too large."
