@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from doorstep.core.testing import make_household
@@ -80,7 +80,8 @@ def test_a_zero_width_only_name_is_empty(tmp_path, areas, supervisor):
 
 
 def test_a_one_megabyte_cell_is_a_row_error_not_a_crash(tmp_path, areas, supervisor):
-    report = run(tmp_path, family(address="x" * 1_000_000), dry_run=False, user=supervisor)
+    with translation.override("en"):
+        report = run(tmp_path, family(address="x" * 1_000_000), dry_run=False, user=supervisor)
     assert not report.written
     assert report.errors[0]["row"] == 2
     assert "too long" in report.errors[0]["message"]
@@ -145,7 +146,9 @@ def test_a_stale_running_job_is_failed_and_its_upload_deleted_on_schedule(
     upload = SimpleUploadedFile("h.csv", b"household_no\n")
     stored = default_storage.save("imports/stale.csv", upload)
     old = timezone.now() - dt.timedelta(days=8)
-    job = ImportJob.objects.create(user=supervisor, file=stored, status=ImportJob.Status.RUNNING)
+    job = ImportJob.objects.create(
+        user=supervisor, file=stored, status=ImportJob.Status.RUNNING, language="en"
+    )
     ImportJob.objects.filter(pk=job.pk).update(created_at=old, started_at=old, heartbeat_at=old)
     fresh = ImportJob.objects.create(
         user=supervisor,
