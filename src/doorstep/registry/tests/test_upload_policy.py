@@ -81,10 +81,12 @@ def test_a_zero_width_only_name_is_empty(tmp_path, areas, supervisor):
 
 def test_a_one_megabyte_cell_is_a_row_error_not_a_crash(tmp_path, areas, supervisor):
     with translation.override("en"):
-        report = run(tmp_path, family(address="x" * 1_000_000), dry_run=False, user=supervisor)
-    assert not report.written
-    assert report.errors[0]["row"] == 2
-    assert "too long" in report.errors[0]["message"]
+        checked = run(tmp_path, family(address="x" * 1_000_000), user=supervisor)
+    assert checked.errors[0]["row"] == 2
+    assert "too long" in checked.errors[0]["message"]
+    real = run(tmp_path, family(address="x" * 1_000_000), dry_run=False, user=supervisor)
+    assert not real.written and not Household.objects.exists()
+    assert real.errors[0]["row"] == 2
 
 
 def test_rows_over_the_cap_are_refused_with_a_clear_message(tmp_path, areas, supervisor, settings):
