@@ -17,7 +17,7 @@ def back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0007_question_templates'),
+        ('casework', '0008_question_templates'),
     ]
 
     operations = [

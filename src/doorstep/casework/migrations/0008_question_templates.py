@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0001_initial'),
-        ('casework', '0006_welfare_checks_lean_for_bulk_creation'),
+        ('casework', '0007_unit_membership_many_per_person'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
