@@ -202,7 +202,6 @@ def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DOORSTEP_MODE": "production",
-        "DOORSTEP_SMS_BACKEND": "doorstep.portal.sms.LocmemBackend",  # no SMS in a bench
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
