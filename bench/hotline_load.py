@@ -107,6 +107,7 @@ def main() -> int:
         **os.environ,
         "DATABASE_URL": url,
         "DOORSTEP_MODE": "production",
+        "DOORSTEP_SMS_BACKEND": "doorstep.portal.sms.LocmemBackend",  # no SMS in a bench
         "SECURE_SSL_REDIRECT": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",

@@ -71,6 +71,11 @@ MIDDLEWARE = [
     # After authentication: a session that owes its second factor counts as none.
     "doorstep.accounts.middleware.TwoFactorMiddleware",
     "doorstep.core.ratelimit.RateLimitMiddleware",
+    # After the rate limit (a refused request parses nothing): NUL and control
+    # characters in any parameter, form field or JSON string, malformed multipart.
+    "doorstep.core.inputpolicy.InputPolicyMiddleware",
+    # Writes audit events of refused writes after the view's transactions rolled back.
+    "doorstep.privacy.deferred.DeferredAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Innermost: our 404 page even under DEBUG (core.errors).
@@ -166,6 +171,17 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DOORSTEP_IMPORT_MAX_BYTES = env_int("DOORSTEP_IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
+# The upload policy of registry.importing.reader (every importer reads through it): an
+# XLSX is a zip, so its unpacked size and packing ratio are capped too (zip bombs), and
+# the rows of any file. The defaults hold the 1.69-million-household benchmark file.
+DOORSTEP_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int(
+    "DOORSTEP_IMPORT_MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024 * 1024
+)
+DOORSTEP_IMPORT_MAX_RATIO = env_int("DOORSTEP_IMPORT_MAX_RATIO", 100)
+DOORSTEP_IMPORT_MAX_ROWS = env_int("DOORSTEP_IMPORT_MAX_ROWS", 7_000_000)
+# A running import job writes a heartbeat with its progress (at least every batch);
+# housekeeping fails one silent for longer than this (its worker was killed).
+DOORSTEP_IMPORT_STALE_SECONDS = env_int("DOORSTEP_IMPORT_STALE_SECONDS", 900)
 
 # Background work. Tests and `DOORSTEP_TASKS=immediate` run tasks in the request;
 # otherwise they go to the database queue drained by `manage.py db_worker`.
@@ -211,6 +227,14 @@ if DOORSTEP_FIELD_WIPE_DAYS < 1:
 # "console" prints them (development), "locmem" keeps them in memory (tests), or the
 # dotted path of a class with send(phone, message) for the office's SMS gateway.
 DOORSTEP_SMS_BACKEND = env_str("DOORSTEP_SMS_BACKEND", "console")
+if PRODUCTION and DOORSTEP_SMS_BACKEND == "console":
+    # Sign-in codes printed to a log would let anyone who reads the log sign in as a
+    # resident: production names the office's SMS gateway ("locmem" sends nothing and
+    # leaks nothing: benches use it).
+    raise ConfigError(
+        "DOORSTEP_SMS_BACKEND must name the office's SMS gateway in production "
+        "(the dotted path of a class with send(phone, message)), not 'console'"
+    )
 
 # A shared cache: Redis when DOORSTEP_CACHE_URL names one (redis://127.0.0.1:6379/1),
 # else each process's own memory, which must not hold counts that workers share.

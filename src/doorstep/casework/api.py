@@ -154,11 +154,11 @@ def _page(qs, query, *, user=None) -> dict:
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-def _staff(user_id: int) -> User:
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        raise ValidationError({"worker": _("There is no active staff account with this id.")})
-    return user
+def _staff(actor, user_id: int) -> User | None:
+    """The worker to pair: a staff account outside what the caller may pair answers
+    exactly like one that does not exist (issue 18: no naming a Lintao worker to an
+    Aksu supervisor). None for a caller who may not pair at all: the service's 403."""
+    return selectors.pairable_worker_for(actor, user_id)
 
 
 def _need(request, need_id: int):
@@ -200,7 +200,7 @@ def pairings_create(request, payload: PairingCreateIn, idempotency_key: Idempote
     def run():
         pairing = services.pairing_create(
             actor=user,
-            worker=_staff(payload.worker),
+            worker=_staff(user, payload.worker),
             household=household,
             started_on=payload.started_on,
             replace=payload.replace,
@@ -223,7 +223,7 @@ def pairings_bulk(request, payload: PairingBulkIn, idempotency_key: IdempotencyK
     def run():
         created = services.pairings_bulk_assign(
             actor=user,
-            worker=_staff(payload.worker),
+            worker=_staff(user, payload.worker),
             household_ids=payload.household_ids,
             started_on=payload.started_on,
             channel=CHANNEL,
@@ -459,6 +459,7 @@ def needs_refer(
             unit=unit,
             note=payload.note,
             due_at=payload.due_at,
+            resident_agreed=payload.resident_agreed,
             channel=CHANNEL,
         )
         return 201, _dump(ReferralOut, referral)
@@ -709,3 +710,8 @@ def visit_policies_set(
 from doorstep.casework.api_welfare import router as welfare_router  # noqa: E402
 
 router.add_router("/welfare", welfare_router)
+
+# Question templates: /api/v1/casework/question-templates (casework/api_questions.py).
+from doorstep.casework.api_questions import router as questions_router  # noqa: E402
+
+router.add_router("/question-templates", questions_router)

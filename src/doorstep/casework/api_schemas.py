@@ -25,7 +25,7 @@ from doorstep.casework.models import (
 )
 from doorstep.casework.services import NeedAction, allowed_actions
 from doorstep.casework.services.schedule import MAX_POLICY_INTERVAL_DAYS
-from doorstep.core.schemas import ErrorOut, Id, Text
+from doorstep.core.schemas import ErrorOut, Id, IsoDatetime, Text
 
 Version = Annotated[
     int,
@@ -131,20 +131,28 @@ class PairingListQuery(Schema):
 class ContactCreateIn(InputSchema):
     household: Id
     kind: ContactKind
-    occurred_at: AwareDatetime | None = Field(
+    occurred_at: IsoDatetime | None = Field(
         None,
-        description="When it happened (not when it is sent); now when left out. Not in "
-        "the future, nor older than DOORSTEP_CONTACT_MAX_AGE_DAYS.",
+        description="When it happened (not when it is sent), ISO 8601 with a time zone; now "
+        "when left out. Not in the future, nor older than DOORSTEP_CONTACT_MAX_AGE_DAYS.",
     )
-    ended_at: AwareDatetime | None = Field(
-        None, description="The end of a stay of several days; the duration is then the stay."
+    ended_at: IsoDatetime | None = Field(
+        None,
+        description="The end of a stay of several days, ISO 8601 with a time zone; the "
+        "duration is then the stay.",
     )
     duration_minutes: int = Field(0, ge=0, le=1440, description="Without an end: at most a day.")
     met_with: Text = Field("", max_length=200, description="Who was met.")
     notes: Note = ""
     needs_found: Note = ""
-    checklist: dict[Annotated[Text, Field(max_length=64)], bool | Text] = Field(
-        default_factory=dict, max_length=50, description="Check-list item → yes/no or a note."
+    checklist: dict[
+        Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{2,39}$")],
+        bool | Annotated[Text, Field(max_length=200)],
+    ] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="Key of a contact question template (GET /casework/question-templates) "
+        "→ yes/no or a note, as the template says. Nothing else is accepted.",
     )
 
 
@@ -227,9 +235,10 @@ class LoadOut(Schema):
     name: str
     team: int | None = Field(description="Area id of the worker's own area (their team).")
     team_name: str
-    households: int
-    overdue: int
-    due_this_week: int
+    # None: fewer than five, hidden from analysts (core.suppression).
+    households: int | None
+    overdue: int | None
+    due_this_week: int | None
 
     @staticmethod
     def resolve_worker(obj):
@@ -392,7 +401,12 @@ class NeedConflictOut(ErrorOut):
 class ReferralCreateIn(InputSchema):
     unit: Id = Field(description="A unit that takes referrals (GET /units).")
     note: Note = Field("", description="What is asked of the unit.")
-    due_at: AwareDatetime | None = Field(None, description="In 7 days when left out.")
+    due_at: IsoDatetime | None = Field(None, description="In 7 days when left out.")
+    resident_agreed: bool = Field(
+        False,
+        description="The resident was asked and agreed; required for a vocational skills "
+        "school (training is voluntary).",
+    )
 
 
 class ReferralAcceptIn(InputSchema):

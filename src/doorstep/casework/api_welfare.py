@@ -73,10 +73,11 @@ class RoundCreateIn(InputSchema):
         max_length=svc.MAX_QUESTIONS,
         description="Standard questions, by key (all five by default).",
     )
-    extra_questions: list[Annotated[Text, Field(max_length=svc.MAX_QUESTION)]] = Field(
+    extra_questions: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{2,39}$")]] = Field(
         default_factory=list,
         max_length=svc.MAX_QUESTIONS,
-        description="The round's own questions (keys q1, q2... in this order).",
+        description="The round's own questions: keys of welfare question templates that "
+        "apply to the round's area (GET /casework/question-templates).",
     )
     interval_days: int | None = Field(
         None,

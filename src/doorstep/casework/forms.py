@@ -78,6 +78,7 @@ class TransitionForm(_ClientIdForm):
 class ReferralForm(_ClientIdForm):
     unit = forms.IntegerField(label=_("referred to"), min_value=1)
     note = forms.CharField(label=_("what is asked"), max_length=4000, required=False)
+    resident_agreed = forms.BooleanField(label=_("the resident agreed"), required=False)
 
 
 class ReferralAnswerForm(forms.Form):

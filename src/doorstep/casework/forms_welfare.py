@@ -17,6 +17,14 @@ class RoundForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["area"] = AreaField(user=user, label=_("area"), required=False)
+        # The round's own questions are templates (casework.questions), never free
+        # text: a supervisor writes one, screened against the line, then rounds pick it.
+        from doorstep.casework.selectors_questions import question_templates_visible_to
+
+        self.fields["extra_questions"].choices = [
+            (t.key, t.label())
+            for t in question_templates_visible_to(user).filter(kind="welfare", active=True)
+        ]
         self.order_fields(["name", "area"])
 
     name = forms.CharField(label=_("name"), max_length=120, required=False)
@@ -46,10 +54,11 @@ class RoundForm(forms.Form):
         initial=[q.key for q in STANDARD_QUESTIONS],
         widget=forms.CheckboxSelectMultiple,
     )
-    extra_questions = forms.CharField(
-        label=_("more questions, one a line"),
+    extra_questions = forms.MultipleChoiceField(
+        label=_("more questions (templates of your area)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
     )
     interval_days = forms.IntegerField(
         label=_("also visit every household of the area every (days)"),
@@ -59,8 +68,7 @@ class RoundForm(forms.Form):
     )
 
     def extra_list(self) -> list[str]:
-        text = self.cleaned_data.get("extra_questions") or ""
-        return [line.strip() for line in text.splitlines() if line.strip()]
+        return list(self.cleaned_data.get("extra_questions") or [])
 
 
 class CheckForm(forms.Form):

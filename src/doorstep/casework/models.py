@@ -24,7 +24,9 @@ class UnitKind(models.TextChoices):
     AGRICULTURE = "agriculture", _("Agriculture")
     DISABLED_PERSONS = "disabled_persons", _("Disabled persons' federation")
     BANK = "bank", _("Bank")
-    TRAINING_CENTRE = "training_centre", _("Training centre")
+    # Named for what it is. Training is voluntary: a referral to one needs the
+    # resident's recorded agreement (services.referrals.referral_create).
+    VOCATIONAL_SCHOOL = "vocational_school", _("Vocational skills school")
     COMPANY = "company", _("Company")
     OTHER_DEPARTMENT = "other_department", _("Other department or bureau")
     OTHER = "other", _("Other service provider")
@@ -841,6 +843,9 @@ class Referral(models.Model):
     )
     responded_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The day the resident agreed to be referred, required for a vocational skills
+    # school (training is voluntary); empty for other units.
+    resident_agreed_on = models.DateField(_("resident agreed on"), null=True, blank=True)
     client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -1046,3 +1051,8 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.kind} {self.day}"
+
+
+# Question templates live in their own module (models.py is long); imported here so
+# that Django registers the model with this app.
+from doorstep.casework.questions import QuestionTemplate  # noqa: E402, F401

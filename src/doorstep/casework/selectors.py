@@ -14,9 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from doorstep.accounts.models import Role, User
 from doorstep.areas.models import Area, subtree_range
@@ -42,6 +44,7 @@ from doorstep.casework.services.schedule import (
     DEFAULT_VULNERABLE_INTERVAL_DAYS,
 )
 from doorstep.core.pagination import Page, decode_cursor, encode_cursor
+from doorstep.core.suppression import suppress_rows
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 from doorstep.registry.models import Household, Relationship, Resident, households_under
@@ -374,6 +377,16 @@ def overdue_summary(
         team.overdue += overdue
         team.due_this_week += due
     ranked.sort()
+    team_rows = sorted(teams.values(), key=_by_urgency)
+    if user.role == Role.ANALYST:
+        # Analysts: never a row per named worker; teams and the unassigned rest add up
+        # to the area's totals, so each column is suppressed as a group (core.suppression).
+        suppress_rows(
+            [*team_rows, unassigned], ("households", "overdue", "due_this_week"), attr=True
+        )
+        return OverdueSummary(
+            workers=[], teams=team_rows, unassigned=unassigned, workers_total=len(ranked)
+        )
     workers = [
         WorkerLoad(worker, name, team_id, team_name, households, -overdue, -due)
         for overdue, due, name, worker, team_id, team_name, households in (
@@ -382,7 +395,7 @@ def overdue_summary(
     ]
     return OverdueSummary(
         workers=workers,
-        teams=sorted(teams.values(), key=_by_urgency),
+        teams=team_rows,
         unassigned=unassigned,
         workers_total=len(ranked),
     )
@@ -527,6 +540,18 @@ def pairable_workers_for(user) -> QuerySet[User]:
         .distinct()
         .order_by("username")
     )
+
+
+def pairable_worker_for(user, worker_id: int) -> User | None:
+    """One staff account of `pairable_workers_for`; any other id, in another area or
+    none at all, is the same field error. None when the caller may not pair (the
+    service refuses them with its 403)."""
+    if not _pairing_role(user):
+        return None
+    worker = pairable_workers_for(user).filter(pk=worker_id).first()
+    if worker is None:
+        raise ValidationError({"worker": _("There is no active staff account with this id.")})
+    return worker
 
 
 def units_managed_by(user) -> QuerySet[Unit]:

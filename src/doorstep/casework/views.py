@@ -250,6 +250,7 @@ def need_refer(request, need_id: int):
                 need=need,
                 unit=unit,
                 note=form.cleaned_data["note"],
+                resident_agreed=form.cleaned_data["resident_agreed"],
                 client_id=form.cleaned_data["client_id"],
                 channel=_channel("need_refer"),
             )

@@ -45,8 +45,11 @@ def idempotent(
     endpoint: str,
     payload: Any,
     run: Callable[[], tuple[int, Any]],
+    resident_id: int | None = None,
 ) -> tuple[int, Any, bool]:
-    """Run `run` at most once per (user, key); return (status, body, replayed)."""
+    """Run `run` at most once per (user, key), or per (resident, key) for the resident
+    portal (`user` None); return (status, body, replayed)."""
+    owner: dict[str, Any] = {"resident_id": resident_id} if resident_id else {"user": user}
     with transaction.atomic():
         if key is None:
             status, body = run()
@@ -55,10 +58,10 @@ def idempotent(
         try:
             with transaction.atomic():
                 record = IdempotencyKey.objects.create(
-                    user=user, key=key, endpoint=endpoint[:200], request_digest=digest
+                    **owner, key=key, endpoint=endpoint[:200], request_digest=digest
                 )
         except IntegrityError:
-            record = IdempotencyKey.objects.get(user=user, key=key)
+            record = IdempotencyKey.objects.get(**owner, key=key)
             if record.endpoint != endpoint[:200] or record.request_digest != digest:
                 raise ValidationError(
                     {HEADER: _("This key was already used for a different request.")}

@@ -14,9 +14,16 @@ class IdempotencyKey(models.Model):
     (core.idempotency), so a rolled-back write leaves no key behind.
     """
 
+    # A staff account, or a resident through the portal (registry.Resident id, no
+    # foreign key: core imports no other app).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_keys"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="idempotency_keys",
     )
+    resident_id = models.BigIntegerField(null=True, blank=True)
     key = models.UUIDField(_("idempotency key"))
     # "POST /api/v1/households": a key reused on another endpoint is refused.
     endpoint = models.CharField(max_length=200)
@@ -31,6 +38,11 @@ class IdempotencyKey(models.Model):
         verbose_name_plural = _("idempotency keys")
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user"),
+            models.UniqueConstraint(
+                fields=["resident_id", "key"],
+                condition=models.Q(resident_id__isnull=False),
+                name="idempotency_key_once_per_resident",
+            ),
         ]
 
     def __str__(self) -> str:

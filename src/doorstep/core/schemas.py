@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
+
+from doorstep.core.inputpolicy import clean_blank, text_problem
 
 # Ids are bigint columns: a larger number would overflow the database driver (a 5xx).
 MAX_ID = 2**63 - 1
@@ -15,21 +18,37 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID, description="Record id.")]
 
 
 def _printable(value: str) -> str:
-    # PostgreSQL refuses NUL in text and no database takes a lone surrogate: refuse
-    # both here with a 422 instead of failing in the driver with a 500.
-    if "\x00" in value:
-        raise PydanticCustomError("doorstep_null_character", _("Null characters are not allowed."))
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise PydanticCustomError(
-            "doorstep_invalid_character", _("The text holds characters that are not valid.")
-        ) from None
+    # The one text-input policy (core.inputpolicy): PostgreSQL refuses NUL in text and
+    # no database takes a lone surrogate; control characters are refused alike.
+    problem = text_problem(value)
+    if problem:
+        raise PydanticCustomError("doorstep_invalid_character", problem)
     return value
 
 
+def _blank_to_empty(value):
+    # Zero-width-only text is empty, before max/min lengths are checked.
+    return clean_blank(value) if isinstance(value, str) else value
+
+
+def _iso_only(value):
+    # Pydantic reads a number (or a string of digits: "20240101") as a Unix time stamp,
+    # which stored 1970-08-23 for a contact. Dates and times come in ISO 8601 only.
+    if isinstance(value, bool | int | float) or (
+        isinstance(value, str) and value.strip().lstrip("-").replace(".", "", 1).isdigit()
+    ):
+        raise PydanticCustomError(
+            "doorstep_iso_only", _("Write dates as YYYY-MM-DD and times in ISO 8601.")
+        )
+    return value
+
+
+# Every date and time input goes through these: ISO 8601 only, never a Unix number.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_only)]
+IsoDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_only)]
+
 # Every free-text input goes through this type.
-Text = Annotated[str, AfterValidator(_printable)]
+Text = Annotated[str, BeforeValidator(_blank_to_empty), AfterValidator(_printable)]
 
 
 class FieldError(Schema):

@@ -360,7 +360,7 @@ def hazard_detail(request, hazard_id: ObjId):
     return JsonResponse(hazard_body(selectors.hazard_for(request.auth, hazard_id)))
 
 
-@router.post("/hazards", response={201: HazardOut, **error_responses(403, 404)})
+@router.post("/hazards", response={201: HazardOut, **error_responses(403, 404, 413)})
 def hazard_create(
     request,
     data: Form[HazardCreateIn],

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from doorstep.accounts.models import Role
 
-SMALL_COUNT = 5
+# The API's form of the rule (None for a hidden count, complementary suppression over
+# a group) lives in core so that casework, below insights, uses the same function.
+from doorstep.core.suppression import (  # noqa: F401 - re-exported
+    SMALL_COUNT,
+    suppress_count,
+    suppress_group,
+    suppress_rows,
+)
+
 SUPPRESSED = "<5"
 
 

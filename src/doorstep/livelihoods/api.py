@@ -197,7 +197,9 @@ def openings_matches(request, opening_id: PathId, query: Query[s.MatchQuery]):
     opening = selectors.opening_for(user, opening_id)
     area = area_for(user, query.area) if query.area else None
     area = selectors.match_area(user, opening, area)
-    matches = selectors.matches_for_opening(user, opening, area=area, limit=query.limit)
+    matches = selectors.matches_for_opening(
+        user, opening, area=area, limit=query.limit, channel=CHANNEL
+    )
     return {
         "area": area.pk,
         "items": [
@@ -533,7 +535,11 @@ def sessions_enrol(
 
     def run():
         enrolment = services.enrolment_create(
-            actor=user, session=session, resident=resident, channel=CHANNEL
+            actor=user,
+            session=session,
+            resident=resident,
+            resident_agreed=payload.resident_agreed,
+            channel=CHANNEL,
         )
         return 201, _dump(s.EnrolmentOut, enrolment)
 

@@ -319,6 +319,11 @@ class SessionOut(Schema):
 
 class EnrolmentIn(Schema):
     resident: Id
+    resident_agreed: bool = Field(
+        False,
+        description="The resident was asked and agreed to this course; required "
+        "(training is voluntary).",
+    )
 
 
 class EnrolmentOut(Schema):

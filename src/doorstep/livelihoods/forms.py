@@ -175,6 +175,9 @@ class SessionForm(forms.Form):
 class EnrolForm(forms.Form):
     session = forms.ChoiceField(label=_("course session"))
     resident = forms.ChoiceField(label=_("resident"))
+    resident_agreed = forms.BooleanField(
+        label=_("The resident was asked and agreed (training is voluntary)"), required=False
+    )
 
     def __init__(self, *args, sessions, residents, **kwargs):
         super().__init__(*args, **kwargs)

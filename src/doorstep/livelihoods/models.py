@@ -474,6 +474,9 @@ class Enrolment(models.Model):
         default=EnrolmentStatus.ENROLLED,
     )
     enrolled_on = models.DateField(_("enrolled on"))
+    # Training is voluntary: the day the resident agreed to this course, recorded by
+    # whoever enrolled them (services.training.enrolment_create requires it).
+    agreed_on = models.DateField(_("resident agreed on"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     certificate_no = models.CharField(_("certificate number"), max_length=40, blank=True)
     outcome = models.CharField(

@@ -24,6 +24,12 @@ from django.utils import timezone
 
 from doorstep.accounts.models import Role
 from doorstep.areas.models import Area, AreaLevel, subtree_range
+from doorstep.insights.suppression import (
+    suppress_count,
+    suppress_group,
+    suppress_rows,
+    suppresses_for,
+)
 from doorstep.livelihoods import matching
 from doorstep.livelihoods.models import (
     Business,
@@ -351,13 +357,31 @@ def match_area(user, opening: JobOpening, area: Area | None = None) -> Area:
 
 
 def matches_for_opening(
-    user, opening: JobOpening, *, area: Area | None = None, today=None, limit: int = 50
+    user,
+    opening: JobOpening,
+    *,
+    area: Area | None = None,
+    today=None,
+    limit: int = 50,
+    channel: str = "",
 ) -> list[matching.Match]:
+    """Seekers ranked for `opening`: names and households, so a read of personal data
+    that writes one audit event listing the households shown (issue 18)."""
     if not can_read(user):
         raise Http404
-    return matching.seekers_for_opening(
+    matches = matching.seekers_for_opening(
         opening, area=match_area(user, opening, area), today=today, limit=limit
     )
+    if channel and matches:
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            object_type="opening_matches",
+            object_id=opening.pk,
+            channel=channel,
+            detail={"households": sorted({m.household_id for m in matches})},
+        )
+    return matches
 
 
 def matches_for_seeker(user, seeker: JobSeeker, *, today=None, limit: int = 50):
@@ -386,9 +410,8 @@ def _child_of(paths_to_children: list[tuple[str, Area]], path: str) -> Area | No
 
 
 def _suppress(user, value):
-    if user.role == Role.ANALYST and isinstance(value, int) and 0 < value < SUPPRESS_BELOW:
-        return None
-    return value
+    # The one rule (insights.suppression): a count under five is hidden from analysts.
+    return suppress_count(value, active=suppresses_for(user))
 
 
 @dataclass
@@ -425,22 +448,19 @@ def relapse_summary(user, area: Area, *, today: dt.date | None = None) -> Relaps
         elif reason == ClearReason.RESOLVED:
             per_child[child.pk]["helped"] += n
     result = RelapseSummary(area=area)
-    result.rows = [
-        {
-            "area": r["area"],
-            "open": _suppress(user, r["open"]),
-            "helped": _suppress(user, r["helped"]),
-        }
-        for r in per_child.values()
-    ]
+    analyst = suppresses_for(user)
+    # Columns add up to the totals below: complementary suppression per column.
+    result.rows = [dict(r) for r in per_child.values()]
+    suppress_rows(result.rows, ("open", "helped"), active=analyst)
     rule_names = {r.pk: r.get_kind_display() for r in RelapseRule.objects.all()}
     result.by_rule = [
-        {"rule": rule_names.get(rule_id, ""), "open": _suppress(user, n)}
+        {"rule": rule_names.get(rule_id, ""), "open": n}
         for rule_id, n in flags.filter(status=FlagStatus.OPEN)
         .values_list("rule_id")
         .annotate(n=Count("pk"))
         .order_by("rule_id")
     ]
+    suppress_rows(result.by_rule, ("open",), active=analyst)
     start = (today.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
     months = []
     cursor = start
@@ -464,8 +484,8 @@ def relapse_summary(user, area: Area, *, today: dt.date | None = None) -> Relaps
         .order_by()
     }
     result.months = [m.strftime("%Y-%m") for m in months]
-    result.raised = [_suppress(user, raised.get(m, 0)) for m in months]
-    result.cleared = [_suppress(user, cleared.get(m, 0)) for m in months]
+    result.raised = suppress_group([raised.get(m, 0) for m in months], active=analyst)
+    result.cleared = suppress_group([cleared.get(m, 0) for m in months], active=analyst)
     open_flags = flags.filter(status=FlagStatus.OPEN)
     result.open_total = _suppress(user, open_flags.count())
     result.without_need = _suppress(user, open_flags.filter(need__isnull=True).count())
@@ -585,9 +605,11 @@ def outcomes(user, area: Area, *, year: int | None = None) -> dict:
         "flagged",
         "helped",
     )
-    for row in [*rows.values(), *teams.values()]:
-        for attr in counted:
-            setattr(row, attr, _suppress(user, getattr(row, attr)))
+    # Areas add up to the area's totals, and teams too: complementary suppression
+    # per column of each table.
+    analyst = suppresses_for(user)
+    suppress_rows(list(rows.values()), counted, active=analyst, attr=True)
+    suppress_rows(list(teams.values()), counted, active=analyst, attr=True)
     return {
         "year": year,
         "areas": list(rows.values()),

@@ -331,7 +331,11 @@ def enrol(request, household_id: int):
         if resident.household_id != h.pk:
             raise Http404
         return services.enrolment_create(
-            actor=user, session=session, resident=resident, channel=_channel("enrol")
+            actor=user,
+            session=session,
+            resident=resident,
+            resident_agreed=d["resident_agreed"],
+            channel=_channel("enrol"),
         )
 
     return _household_post(request, household_id, "enrol_form", form, write)
@@ -610,7 +614,7 @@ def opening_matches(request, opening_id: int):
     _reader(request)
     user = request.user
     opening = selectors.opening_for(user, opening_id)
-    matches = selectors.matches_for_opening(user, opening)
+    matches = selectors.matches_for_opening(user, opening, channel=_channel("opening_matches"))
     for m in matches:
         m.explanation = explain(m.reasons)
     proposed = set(

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Literal
+from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Header, Path, Router, Schema
 from ninja.security import HttpBearer
 
+from doorstep.core.idempotency import HEADER, HEADER_DESCRIPTION, idempotent
 from doorstep.core.schemas import MAX_ID, ErrorOut, Text, error_responses
 from doorstep.portal import auth, selectors, services
 from doorstep.privacy.selectors import consent_state, open_correction_requests
@@ -58,6 +60,26 @@ class PortalSessionOut(Schema):
 
 def _throttled(exc: auth.Throttled):
     return 429, {"detail": exc.message, "errors": [{"field": "phone", "message": exc.message}]}
+
+
+IdempotencyKey = Annotated[UUID | None, Header(alias=HEADER, description=HEADER_DESCRIPTION)]
+
+
+def _portal_write(request, key, payload: Schema, run) -> JsonResponse:
+    """A resident's write with an Idempotency-Key, as staff writes (core.idempotency):
+    a replay returns the first answer and writes nothing. Keys are per resident."""
+    status, body, replayed = idempotent(
+        user=None,
+        resident_id=request.auth.pk,
+        key=key,
+        endpoint=f"{request.method} {request.path}",
+        payload=payload.model_dump(mode="json"),
+        run=run,
+    )
+    response = JsonResponse(body, status=status)
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
 
 
 @router.post(
@@ -216,12 +238,17 @@ class PortalNeedIn(Schema):
     response={201: PortalNeedOut, **error_responses()},
     summary="Ask for help: a new need for the household's worker",
 )
-def needs_create(request, payload: PortalNeedIn):
+def needs_create(request, payload: PortalNeedIn, idempotency_key: IdempotencyKey = None):
     resident = request.auth
-    need = services.resident_need_submit(
-        resident=resident, channel=_channel("needs_create"), **payload.dict()
-    )
-    return 201, selectors.own_need(resident, need.pk, channel=_channel("needs_create"))
+
+    def run():
+        need = services.resident_need_submit(
+            resident=resident, channel=_channel("needs_create"), **payload.dict()
+        )
+        shown = selectors.own_need(resident, need.pk, channel=_channel("needs_create"))
+        return 201, PortalNeedOut.from_orm(shown).model_dump(mode="json")
+
+    return _portal_write(request, idempotency_key, payload, run)
 
 
 class PortalFeedbackIn(Schema):
@@ -240,13 +267,19 @@ class PortalFeedbackOut(Schema):
     response={201: PortalFeedbackOut, **error_responses(404)},
     summary="Rate the help received on a resolved need (once per cycle)",
 )
-def feedback_create(request, need_id: NeedId, payload: PortalFeedbackIn):
+def feedback_create(
+    request, need_id: NeedId, payload: PortalFeedbackIn, idempotency_key: IdempotencyKey = None
+):
     resident = request.auth
     need = selectors.own_need(resident, need_id, channel=_channel("feedback"))
-    feedback = services.resident_feedback_give(
-        resident=resident, need=need, channel=_channel("feedback"), **payload.dict()
-    )
-    return 201, feedback
+
+    def run():
+        feedback = services.resident_feedback_give(
+            resident=resident, need=need, channel=_channel("feedback"), **payload.dict()
+        )
+        return 201, PortalFeedbackOut.from_orm(feedback).model_dump(mode="json")
+
+    return _portal_write(request, idempotency_key, payload, run)
 
 
 class PortalContactOut(Schema):
@@ -357,10 +390,16 @@ class PortalCorrectionListOut(Schema):
     response={201: PortalCorrectionOut, **error_responses()},
     summary="Ask for a correction of the record",
 )
-def corrections_create(request, payload: PortalCorrectionIn):
-    return 201, services.resident_correction_ask(
-        resident=request.auth, message=payload.message, channel=_channel("corrections")
-    )
+def corrections_create(
+    request, payload: PortalCorrectionIn, idempotency_key: IdempotencyKey = None
+):
+    def run():
+        correction = services.resident_correction_ask(
+            resident=request.auth, message=payload.message, channel=_channel("corrections")
+        )
+        return 201, PortalCorrectionOut.from_orm(correction).model_dump(mode="json")
+
+    return _portal_write(request, idempotency_key, payload, run)
 
 
 @router.get(

@@ -13,6 +13,9 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Exported")
     IMPORT = "import", _("Imported")
     ANONYMISE = "redact", _("Anonymised")
+    # A write refused because a unique number is held by another record (maybe outside
+    # the actor's area): the caller hears "cannot be used", the log says which record.
+    CLASH = "clash", _("Refused: number held by another record")
 
 
 class AuditEvent(models.Model):

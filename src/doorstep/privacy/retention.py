@@ -206,8 +206,52 @@ def closed_needs_anonymise(*, today: dt.date | None = None, batch_size: int = 10
         last_pk = ids[-1]
 
 
+def closed_calls_anonymise(*, today: dt.date | None = None, batch_size: int = 1000) -> int:
+    """Duty-room calls closed before the cutoff lose their caller's name, phone and
+    e-mail, and their free text (issue 18: callers were never anonymised). The call
+    keeps its place, category, urgency and times, so the duty room's figures stay."""
+    Call = _model("hotline.Call")
+    if Call is None:
+        return 0
+    cutoff = retention_cutoff(today)
+    start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+    done = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Call.objects.filter(closed_at__lt=start)
+                .exclude(caller_name="", caller_phone="", contact_email="", description="")
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                return done
+            Call.objects.filter(pk__in=ids).update(
+                caller_name="",
+                caller_phone="",
+                contact_email="",
+                caller_resident=None,
+                description="",
+                public_note="",
+            )
+            AuditEvent.objects.bulk_create(
+                [
+                    AuditEvent(
+                        action=AuditAction.ANONYMISE,
+                        object_type="call",
+                        object_id=str(pk),
+                        channel=CHANNEL,
+                        detail={"rule": "closed_call"},
+                    )
+                    for pk in ids
+                ]
+            )
+        done += len(ids)
+
+
 def anonymise_expired(*, today: dt.date | None = None, batch_size: int = 1000) -> dict[str, int]:
     return {
         "households": households_anonymise(today=today, batch_size=batch_size),
         "needs": closed_needs_anonymise(today=today, batch_size=batch_size),
+        "calls": closed_calls_anonymise(today=today, batch_size=batch_size),
     }

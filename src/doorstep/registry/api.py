@@ -35,6 +35,7 @@ from doorstep.registry.api_schemas import (
     HouseholdOut,
     HouseholdPageOut,
     HouseholdUpdateIn,
+    ResidentConflictOut,
     ResidentCreateIn,
     ResidentOut,
     ResidentUpdateIn,
@@ -263,8 +264,10 @@ def _resident_of(user, household_id: int, resident_id: int):
 
 @router.patch(
     "/{household_id}/residents/{resident_id}",
-    response={200: ResidentOut, **error_responses(400, 403, 404)},
+    response={200: ResidentOut, 409: ResidentConflictOut, **error_responses(400, 403, 404)},
     summary="Change a resident",
+    description="Send only the fields to change, with the `version` you read. If someone "
+    "saved in between, the answer is 409 with the current record: nothing is overwritten.",
 )
 def residents_update(
     request,
@@ -277,13 +280,32 @@ def residents_update(
     resident = _resident_of(user, household_id, resident_id)
     _require_editor(user)
 
+    sent = payload.service_fields()
+
     def run() -> tuple[int, dict]:
+        data = dict(sent)
+        version = data.pop("version")
         updated = resident_update(
-            actor=user, resident=resident, channel=CHANNEL, **payload.service_fields()
+            actor=user, resident=resident, channel=CHANNEL, expected_version=version, **data
         )
         return 200, _dump(ResidentOut, updated)
 
-    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    try:
+        return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+    except ConcurrencyConflict as conflict:
+        current = conflict.current
+        changed = [
+            key
+            for key, value in sent.items()
+            if key != "version" and getattr(current, key, None) != value
+        ]
+        body = {
+            "detail": _("Someone else changed this resident after you read them."),
+            "errors": [],
+            "current": _dump(ResidentOut, current),
+            "changed_fields": changed,
+        }
+        return JsonResponse(body, status=409)
 
 
 @router.delete(

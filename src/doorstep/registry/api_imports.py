@@ -55,6 +55,10 @@ class ImportJobOut(Schema):
     written: bool = Field(description="True once a real run has committed its rows.")
     error_count: int = Field(description="Every problem found; `errors` lists the first 1,000.")
     errors: list[ImportErrorOut]
+    warnings: list[ImportErrorOut] = Field(
+        description="Cells imported as they are but worth a look (text a spreadsheet "
+        "could run as a formula); at most 1,000."
+    )
     created_at: dt.datetime
     finished_at: dt.datetime | None
 
@@ -73,7 +77,7 @@ def _forbidden(exc: PermissionDenied) -> HttpError:
 
 @imports_router.post(
     "",
-    response={201: ImportJobOut, **error_responses(403)},
+    response={201: ImportJobOut, **error_responses(403, 413)},
     summary="Upload a file to check (dry run) or import",
     description="Multipart form: `file` (.csv or .xlsx, in the import format) and "
     "`dry_run` (default true). The job runs in the background; poll GET /imports/{id}.",

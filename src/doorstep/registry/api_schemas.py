@@ -10,14 +10,16 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from doorstep.core.schemas import ErrorOut, Id, Text
+from doorstep.core.schemas import ErrorOut, Id, IsoDate, Text
 from doorstep.registry.models import Relationship, Sex, Vulnerability
 from doorstep.registry.validators import (
     LANGUAGE_CODES,
+    MIN_BIRTH_DATE,
     normalize_id_number,
     parse_id_number,
     validate_phone,
@@ -115,6 +117,16 @@ class InputSchema(Schema):
         return data
 
 
+def _born_by_today(value: dt.date) -> dt.date:
+    if value > dt.date.today():
+        raise PydanticCustomError("doorstep_birth_date", _("A birth date cannot be in the future."))
+    return value
+
+
+# A birth date within sane bounds (registry.validators.MIN_BIRTH_DATE to today).
+BirthDate = Annotated[IsoDate, Field(ge=MIN_BIRTH_DATE), AfterValidator(_born_by_today)]
+
+
 # --- residents ---------------------------------------------------------------------
 
 
@@ -123,7 +135,7 @@ class HeadIn(InputSchema):
 
     name: Name
     sex: Sex | None = Field(None, description="M or F.")
-    birth_date: dt.date | None = Field(None, description="YYYY-MM-DD.")
+    birth_date: BirthDate | None = Field(None, description="YYYY-MM-DD, 1900 to today.")
     phone: Phone = ""
     id_number: IdNumber | None = None
     occupation: Occupation = ""
@@ -138,11 +150,15 @@ class ResidentCreateIn(HeadIn):
 
 
 class ResidentUpdateIn(InputSchema):
-    """Only the fields sent are changed; null clears a field that may be empty."""
+    """Only the fields sent are changed; null clears a field that may be empty;
+    `version` is required (409 when someone saved in between)."""
 
+    version: Version
     name: Name = None
     sex: Sex | None = Field(None, description="M or F; null clears.")
-    birth_date: dt.date | None = Field(None, description="YYYY-MM-DD; null clears.")
+    birth_date: BirthDate | None = Field(
+        None, description="YYYY-MM-DD, 1900 to today; null clears."
+    )
     relationship: Relationship = Field(None, description="Relationship to the head.")
     phone: Phone | None = None
     id_number: IdNumber | None = None
@@ -170,6 +186,7 @@ class ResidentOut(Schema):
         description="Those of `vulnerabilities` a migration gave this member (the head, "
         "the eldest, a child) for a worker to confirm or move."
     )
+    version: int = Field(description="Send it back with a change (PATCH).")
 
     @staticmethod
     def resolve_sex(obj) -> str | None:
@@ -312,6 +329,14 @@ class HouseholdPageOut(Schema):
 
 class ConflictOut(ErrorOut):
     current: HouseholdOut = Field(description="The record as it is now.")
+    changed_fields: list[str] = Field(
+        description="Fields you sent whose value in the current record differs from yours: "
+        "check them, then send again with the current version."
+    )
+
+
+class ResidentConflictOut(ErrorOut):
+    current: ResidentOut = Field(description="The resident as they are now.")
     changed_fields: list[str] = Field(
         description="Fields you sent whose value in the current record differs from yours: "
         "check them, then send again with the current version."

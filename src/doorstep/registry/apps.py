@@ -19,3 +19,10 @@ class RegistryConfig(AppConfig):
             tasks.import_files_delete_stale,
             every=dt.timedelta(hours=1),
         )
+        # A job whose worker was killed stays "running" with no heartbeat: fail it, so
+        # that it can be run again and its upload is deleted on schedule.
+        periodic.register(
+            "registry.import_jobs_fail_stale",
+            tasks.import_jobs_fail_stale_task,
+            every=dt.timedelta(minutes=5),
+        )

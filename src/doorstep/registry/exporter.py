@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from doorstep.areas.models import Area
+from doorstep.core.inputpolicy import formula_like, neutralise_cell
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 from doorstep.registry.importing import (
@@ -147,7 +148,7 @@ def csv_stream(rows: Iterator[list[Any]]) -> Iterator[bytes]:
     yield "\ufeff".encode()
     lines: list[str] = []
     for row in rows:
-        lines.append(writer.writerow(["" if v is None else v for v in row]))
+        lines.append(writer.writerow(["" if v is None else neutralise_cell(v) for v in row]))
         if len(lines) >= 1000:
             yield "".join(lines).encode()
             lines = []
@@ -162,7 +163,7 @@ def xlsx_file(rows: Iterator[list[Any]]):
     for row in rows:
         cells = []
         for value in row:
-            if isinstance(value, str) and value.startswith("="):
+            if isinstance(value, str) and formula_like(value):
                 # Text, never a formula, whatever a name or address starts with.
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.data_type = "s"

@@ -353,12 +353,17 @@ class ResidentForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Optimistic locking, as HouseholdForm: the version the user started from.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, resident: Resident | None = None, head: bool = False, **kwargs):
         if resident is not None and "initial" not in kwargs:
             kwargs["initial"] = {name: getattr(resident, name) for name in RESIDENT_FIELDS}
             kwargs["initial"]["vulnerabilities"] = resident.vulnerability_codes
+            kwargs["initial"]["version"] = resident.version
         super().__init__(*args, **kwargs)
+        if resident is None:
+            del self.fields["version"]
         if head:
             # The head form inside "new household": its relationship is fixed, and its
             # categories are the household form's.

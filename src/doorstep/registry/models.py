@@ -293,6 +293,10 @@ class Resident(models.Model):
     skills = models.CharField(_("skills"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped on every edit, as Household.version: an edit from an older version is a
+    # 409 with the fields that changed, never a silent overwrite. A database default
+    # too: the importer and synth write residents by COPY without this column.
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     class Meta:
         verbose_name = _("resident")
@@ -383,9 +387,14 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     # At most importing.ERROR_CAP entries of {"row", "column", "message"}; the total is error_count.
     errors = models.JSONField(default=list, blank=True)
+    # Cells imported but worth a look (formula-like text), same shape as errors.
+    warnings = models.JSONField(default=list, blank=True)
     written = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written by the running task at least every IMPORT_HEARTBEAT; a running job whose
+    # heartbeat is older than DOORSTEP_IMPORT_STALE_SECONDS is failed by housekeeping.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -4,6 +4,7 @@ so a rule is written once. Each write is atomic and audited in the same transact
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.areas.models import HOUSEHOLD_LEVELS, Area
+from doorstep.core.inputpolicy import clean_blank
+from doorstep.privacy.deferred import audit_after_rollback
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 from doorstep.registry.models import (
@@ -32,6 +35,7 @@ from doorstep.registry.validators import (
     normalize_id_number,
     normalize_languages,
     normalize_phone,
+    validate_birth_date,
 )
 
 HOUSEHOLD_FIELDS = (
@@ -58,9 +62,10 @@ RESIDENT_FIELDS = (
 
 @dataclass
 class ConcurrencyConflict(Exception):
-    """Someone else saved the record after the caller loaded it."""
+    """Someone else saved the record (a household, or a resident) after the caller
+    loaded it."""
 
-    current: Household
+    current: Household | Resident
     changed_fields: list[str]
 
 
@@ -139,19 +144,69 @@ def _resident_vulnerabilities_set(*, resident: Resident, categories: list[str]) 
     return change
 
 
-def _unique_violation(exc: IntegrityError) -> ValidationError:
+class UniqueClash(Exception):
+    """A unique column already holds the value, in the caller's scope or elsewhere.
+
+    The caller hears the same thing either way ("cannot be used", never "exists"), so
+    no one can test whether a number is registered outside their area (issue 18);
+    `unique_policy` writes the clash to the audit log, after the change's transaction
+    has rolled back, where an administrator finds which record holds the number."""
+
+    def __init__(self, field: str, value: str) -> None:
+        super().__init__(field)
+        self.field = field
+        self.value = value
+
+
+def _clash_message(field: str) -> str:
+    if field == "id_number":
+        return _("This resident ID number cannot be used.")
+    return _("This household number cannot be used.")
+
+
+def _unique_violation(exc: IntegrityError, *, household_no: str = "", id_number=None):
     text = str(exc).lower()
     if "id_number" in text:
-        return ValidationError(
-            {"id_number": _("Another resident already has this resident ID number.")}
-        )
+        return UniqueClash("id_number", id_number or "")
     if "household_no" in text:
-        return ValidationError({"household_no": _("This household number is already in use.")})
+        return UniqueClash("household_no", household_no)
     if "one_head_per_household" in text or "relationship" in text:
         return ValidationError({"relationship": _("This household already has a head.")})
     return ValidationError(_("The record conflicts with an existing one."))
 
 
+def unique_policy(function):
+    """Around a write service (outside its transaction): a UniqueClash becomes the one
+    neutral field error, and an audit event records which record holds the value."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except UniqueClash as clash:
+            if clash.field == "id_number":
+                holder = Resident.objects.filter(id_number=clash.value).values_list(
+                    "household_id", flat=True
+                )
+            else:
+                holder = Household.objects.filter(household_no=clash.value).values_list(
+                    "pk", flat=True
+                )
+            audit_after_rollback(
+                actor=kwargs.get("actor"),
+                action=AuditAction.CLASH,
+                object_type="household",
+                object_id=holder.first() or "",
+                household_id=holder.first(),
+                channel=kwargs.get("channel", ""),
+                detail={"field": clash.field, "operation": function.__name__},
+            )
+            raise ValidationError({clash.field: _clash_message(clash.field)}) from None
+
+    return wrapper
+
+
+@unique_policy
 @transaction.atomic
 def household_create(
     *,
@@ -165,7 +220,8 @@ def household_create(
     data = _normalize_household({k: v for k, v in fields.items() if k in HOUSEHOLD_FIELDS})
     _check_area(data.get("area"), actor)
     household = Household(**data)
-    household.full_clean()
+    # Uniqueness is the database's (see UniqueClash): Django's check would say "exists".
+    household.full_clean(validate_unique=False)
     # At creation the head is the only member: a person's category given with the
     # household is the head's.
     categories = _validate_vulnerabilities(vulnerabilities)
@@ -176,7 +232,11 @@ def household_create(
             resident = _resident_build(household=household, data=head)
             resident.save()
     except IntegrityError as exc:
-        raise _unique_violation(exc) from None
+        raise _unique_violation(
+            exc,
+            household_no=household.household_no,
+            id_number=normalize_id_number(head["id_number"]) if head.get("id_number") else None,
+        ) from None
     HouseholdVulnerability.objects.bulk_create(
         [
             HouseholdVulnerability(
@@ -198,6 +258,7 @@ def household_create(
     return household
 
 
+@unique_policy
 @transaction.atomic
 def household_update(
     *,
@@ -219,7 +280,7 @@ def household_update(
     candidate = Household.objects.get(pk=household.pk)
     for key, value in data.items():
         setattr(candidate, key, value)
-    candidate.full_clean()
+    candidate.full_clean(validate_unique=False)
     # The household's own categories only: a person's are set on the member.
     categories = (
         _validate_vulnerabilities(vulnerabilities, allowed=HOUSEHOLD_VULNERABILITIES)
@@ -238,7 +299,7 @@ def household_update(
                 **columns, version=F("version") + 1
             )
     except IntegrityError as exc:
-        raise _unique_violation(exc) from None
+        raise _unique_violation(exc, household_no=candidate.household_no) from None
     if not updated:
         current = Household.objects.select_related("area").get(pk=household.pk)
         changed = [
@@ -290,13 +351,19 @@ def _resident_build(
     for key in RESIDENT_FIELDS:
         if key in data:
             setattr(resident, key, data[key])
-    resident.name = (resident.name or "").strip()
+    resident.name = clean_blank((resident.name or "").strip())
+    if resident.birth_date is not None:
+        try:
+            validate_birth_date(resident.birth_date)
+        except ValidationError as exc:
+            raise ValidationError({"birth_date": exc.messages}) from None
     resident.phone = normalize_phone(resident.phone or "")
     resident.id_number = normalize_id_number(resident.id_number) if resident.id_number else None
-    resident.full_clean(exclude=["household"], validate_unique=True)
+    resident.full_clean(exclude=["household"], validate_unique=False)
     return resident
 
 
+@unique_policy
 @transaction.atomic
 def resident_create(
     *,
@@ -313,7 +380,7 @@ def resident_create(
         with transaction.atomic():
             resident.save()
     except IntegrityError as exc:
-        raise _unique_violation(exc) from None
+        raise _unique_violation(exc, id_number=resident.id_number) from None
     change = _resident_vulnerabilities_set(resident=resident, categories=categories)
     Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
     audit_record(
@@ -328,6 +395,7 @@ def resident_create(
     return resident
 
 
+@unique_policy
 @transaction.atomic
 def resident_update(
     *,
@@ -335,21 +403,37 @@ def resident_update(
     resident: Resident,
     channel: str,
     vulnerabilities: Iterable[str] | None = None,
+    expected_version: int | None = None,
     **data: Any,
 ) -> Resident:
-    """`vulnerabilities`, when given, become the member's categories (and confirm the
-    ones the migration inferred); None leaves them as they are."""
+    """Save changes only if nobody else saved since `expected_version` was read (one
+    UPDATE ... WHERE version = n, as household_update); a stale version raises
+    ConcurrencyConflict with the fields someone else changed. `vulnerabilities`, when
+    given, become the member's categories (and confirm the ones the migration
+    inferred); None leaves them as they are."""
     categories = (
         _validate_vulnerabilities(vulnerabilities, allowed=PERSON_VULNERABILITIES)
         if vulnerabilities is not None
         else None
     )
-    resident = _resident_build(household=resident.household, data=data, instance=resident)
+    before = Resident.objects.get(pk=resident.pk)
+    version = resident.version if expected_version is None else expected_version
+    built = _resident_build(household=resident.household, data=data, instance=before)
+    columns = {key: getattr(built, key) for key in RESIDENT_FIELDS if key in data}
     try:
         with transaction.atomic():
-            resident.save()
+            updated = Resident.objects.filter(pk=resident.pk, version=version).update(
+                **columns, version=F("version") + 1, updated_at=timezone.now()
+            )
     except IntegrityError as exc:
-        raise _unique_violation(exc) from None
+        raise _unique_violation(exc, id_number=built.id_number) from None
+    if not updated:
+        current = Resident.objects.get(pk=resident.pk)
+        changed = [
+            key for key in RESIDENT_FIELDS if getattr(current, key) != getattr(resident, key)
+        ]
+        raise ConcurrencyConflict(current=current, changed_fields=changed)
+    resident = Resident.objects.select_related("household").get(pk=resident.pk)
     change = (
         _resident_vulnerabilities_set(resident=resident, categories=categories)
         if categories is not None

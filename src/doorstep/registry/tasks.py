@@ -15,7 +15,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -116,8 +116,11 @@ class _Progress:
         if now - self.last < 0.5:
             return
         self.last = now
+        # The heartbeat rides on progress: import_jobs_fail_stale reads it.
         if not connection.in_atomic_block:
-            ImportJob.objects.filter(pk=self.job_pk).update(rows_done=done, rows_total=total)
+            ImportJob.objects.filter(pk=self.job_pk).update(
+                rows_done=done, rows_total=total, heartbeat_at=timezone.now()
+            )
             return
         if connection.vendor != "postgresql":
             return
@@ -125,8 +128,8 @@ class _Progress:
             self.side = connections.create_connection(DEFAULT_DB_ALIAS)
         with self.side.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {ImportJob._meta.db_table} SET rows_done = %s, rows_total = %s WHERE id = %s",  # noqa: S608 - table name from model metadata
-                [done, total, self.job_pk],
+                f"UPDATE {ImportJob._meta.db_table} SET rows_done = %s, rows_total = %s, heartbeat_at = %s WHERE id = %s",  # noqa: S608 - table name from model metadata
+                [done, total, timezone.now(), self.job_pk],
             )
 
     def close(self) -> None:
@@ -137,8 +140,9 @@ class _Progress:
 @task()
 def import_job_run(job_id: int) -> None:
     # Claim the job with one UPDATE ... WHERE so that two workers never run it twice.
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING, started_at=timezone.now()
+        status=ImportJob.Status.RUNNING, started_at=now, heartbeat_at=now
     )
     if not claimed:
         return
@@ -164,7 +168,8 @@ def import_job_run(job_id: int) -> None:
         raise
     finally:
         progress.close()
-    ImportJob.objects.filter(pk=job.pk).update(
+    # status=RUNNING: a job that housekeeping already failed as stale stays failed.
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
         status=ImportJob.Status.SUCCEEDED if report.ok else ImportJob.Status.FAILED,
         finished_at=timezone.now(),
         rows_done=report.rows,
@@ -175,11 +180,45 @@ def import_job_run(job_id: int) -> None:
         vulnerabilities=report.vulnerabilities,
         error_count=report.error_count,
         errors=report.errors,
+        warnings=report.warnings,
         written=report.written,
     )
     if not job.dry_run:
         # Personal data should not outlive its use: a real run's file goes either way.
         default_storage.delete(job.file)
+
+
+def import_jobs_fail_stale(*, now: dt.datetime | None = None) -> int:
+    """Fail every running job whose heartbeat is older than DOORSTEP_IMPORT_STALE_SECONDS
+    (its worker was killed or lost its database); returns how many. Nothing of a real
+    run was written (it is one transaction, rolled back with the dead connection), so
+    the dry run's "Import" may simply be pressed again. The upload is then no longer
+    "in use" and import_files_delete removes it on schedule."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(seconds=settings.DOORSTEP_IMPORT_STALE_SECONDS)
+    stale = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).filter(
+        models.Q(heartbeat_at__lt=limit) | models.Q(heartbeat_at__isnull=True, started_at__lt=limit)
+    )
+    failed = 0
+    for job in stale.select_related("user"):
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            message = _(
+                "The import stopped without finishing (its worker ended); nothing was "
+                "written. Start it again."
+            )
+        failed += ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+            status=ImportJob.Status.FAILED,
+            finished_at=now,
+            error_count=1,
+            errors=[{"row": 0, "column": "", "message": message}],
+        )
+    return failed
+
+
+@task()
+def import_jobs_fail_stale_task() -> int:
+    """Periodic (registered in RegistryConfig.ready)."""
+    return import_jobs_fail_stale()
 
 
 def import_files_delete(*, created_before: dt.datetime) -> int:

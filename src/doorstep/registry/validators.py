@@ -18,6 +18,17 @@ _ID_RE = re.compile(r"^\d{17}[\dX]$")
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
+# Birth dates within sane bounds everywhere (API, forms, importer): 1900 to today.
+MIN_BIRTH_DATE = dt.date(1900, 1, 1)
+
+
+def validate_birth_date(value: dt.date | None) -> None:
+    if value is not None and not MIN_BIRTH_DATE <= value <= dt.date.today():
+        raise ValidationError(
+            _("The birth date must be between 1900-01-01 and today."), code="birth_date"
+        )
+
+
 LANGUAGE_CODES = ("zh", "ug", "kk", "ky", "mn", "bo", "en", "ru")
 
 
@@ -47,7 +58,7 @@ def parse_id_number(value: str) -> tuple[dt.date, str]:
         raise ValidationError(
             _("The resident ID number holds an impossible birth date."), code="id_birth"
         ) from None
-    if birth.year < 1880 or birth > dt.date.today():
+    if birth < MIN_BIRTH_DATE or birth > dt.date.today():
         raise ValidationError(
             _("The resident ID number holds an impossible birth date."), code="id_birth"
         )

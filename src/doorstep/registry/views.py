@@ -224,10 +224,23 @@ def resident_edit(request, household_id: int, resident_id: int):
                     actor=user,
                     resident=resident,
                     channel="page:resident_edit",
+                    expected_version=form.cleaned_data.get("version") or 0,
                     **form.service_fields(),
                 )
             except ValidationError as exc:
                 add_service_errors(exc, form)
+            except services.ConcurrencyConflict as conflict:
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else changed this resident after you opened the form "
+                        "(%(fields)s). Check the record, then save again to keep your values."
+                    )
+                    % {"fields": ", ".join(conflict.changed_fields) or "-"},
+                )
+                # Saving again now overwrites knowingly: the form carries the new version.
+                form.data = form.data.copy()
+                form.data["version"] = str(conflict.current.version)
             else:
                 return redirect("registry:household", household_id=household_id)
         return render(request, "registry/resident_form.html", context, status=400)

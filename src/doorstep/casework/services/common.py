@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorstep.accounts.models import Role
 
@@ -47,3 +48,11 @@ class NeedConflict(Exception):
 
     def __str__(self) -> str:
         return _("Someone else changed this need after you opened it.")
+
+
+# Training is always voluntary (our line): one message for referrals and enrolments.
+M_TRAINING_VOLUNTARY = gettext_lazy(
+    "Training is voluntary: ask the resident first, and record here that they agreed. "
+    "Without their agreement nobody is referred to a vocational skills school or "
+    "enrolled in a course."
+)

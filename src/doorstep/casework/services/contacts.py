@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from doorstep.casework.models import Contact, ContactKind
 from doorstep.casework.services.common import CASEWORK_ROLES, replayed, require_role
+from doorstep.casework.services.questions import contact_checklist_clean
 from doorstep.casework.services.schedule import schedule_record_contact
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
@@ -68,6 +69,7 @@ def contact_log(
     notes: str = "",
     needs_found: str = "",
     checklist: dict[str, Any] | None = None,
+    checklist_from_round: bool = False,
     client_id=None,
     channel: str,
     history: bool = False,
@@ -88,11 +90,15 @@ def contact_log(
         occurred_at, ended_at, duration_minutes, history=history
     )
     errors.update(timing_errors)
-    checklist = checklist or {}
-    if not isinstance(checklist, dict) or not all(
-        isinstance(k, str) and isinstance(v, bool | str) for k, v in checklist.items()
-    ):
-        errors["checklist"] = _("The check-list must map each item to yes/no or a short note.")
+    if checklist_from_round:
+        # A welfare check's answers: the round's questions were screened when it
+        # started (services.welfare), and every answer is a yes/no.
+        checklist = {k: v for k, v in (checklist or {}).items() if isinstance(v, bool)}
+    else:
+        try:
+            checklist = contact_checklist_clean(area_path=household.area_path, checklist=checklist)
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     try:

@@ -27,8 +27,14 @@ from doorstep.casework.models import (
     Referral,
     ReferralStatus,
     Unit,
+    UnitKind,
 )
-from doorstep.casework.services.common import CASEWORK_ROLES, replayed, require_role
+from doorstep.casework.services.common import (
+    CASEWORK_ROLES,
+    M_TRAINING_VOLUNTARY,
+    replayed,
+    require_role,
+)
 from doorstep.casework.services.needs import _check_responder_reach, event_add, responder_unit_ids
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
@@ -59,9 +65,12 @@ def referral_create(
     unit: Unit,
     note: str = "",
     due_at: dt.datetime | None = None,
+    resident_agreed: bool = False,
     client_id=None,
     channel: str,
 ) -> Referral:
+    """`resident_agreed`: the worker asked the resident, who agreed; required for a
+    vocational skills school, since training is always voluntary."""
     require_role(actor, CASEWORK_ROLES)
     if (earlier := replayed(Referral, client_id=client_id, created_by=actor)) is not None:
         return earlier
@@ -69,6 +78,8 @@ def referral_create(
         raise ValidationError(_("Only a need that is not yet resolved can be referred."))
     if not (unit.accepts_referrals and unit.is_active):
         raise ValidationError({"unit": _("This unit does not take referrals.")})
+    if unit.kind == UnitKind.VOCATIONAL_SCHOOL and not resident_agreed:
+        raise ValidationError({"resident_agreed": M_TRAINING_VOLUNTARY})
     now = timezone.now()
     due_at = due_at or now + dt.timedelta(days=DEFAULT_REFERRAL_ANSWER_DAYS)
     if due_at <= now:
@@ -80,6 +91,7 @@ def referral_create(
                 unit=unit,
                 note=(note or "").strip(),
                 due_at=due_at,
+                resident_agreed_on=timezone.localdate() if resident_agreed else None,
                 created_by=actor,
                 created_at=now,
                 client_id=client_id,

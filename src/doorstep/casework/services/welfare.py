@@ -43,9 +43,11 @@ from doorstep.casework.models import (
     WelfareRound,
     WelfareRoundStatus,
 )
+from doorstep.casework.questions import QuestionKind, label_in_language
 from doorstep.casework.services.common import CASEWORK_ROLES, PAIRABLE_ROLES, require_role
 from doorstep.casework.services.contacts import contact_log
 from doorstep.casework.services.needs import need_open
+from doorstep.casework.services.questions import templates_applying_to
 from doorstep.casework.services.schedule import MAX_POLICY_INTERVAL_DAYS, _enqueue_area_refresh
 from doorstep.core.bulk import analyze
 from doorstep.privacy.models import AuditAction
@@ -99,8 +101,11 @@ def round_questions(welfare_round: WelfareRound) -> list[Question]:
         key = entry.get("key", "")
         if key in _STANDARD:
             questions.append(_STANDARD[key])
-        else:
-            questions.append(Question(key, entry.get("label", key), NeedCategory.OTHER))
+            continue
+        label = entry.get("label", key)
+        if isinstance(label, dict):  # a template's wording in zh, ug and en
+            label = label_in_language(label, fallback=key)
+        questions.append(Question(key, label, entry.get("category", NeedCategory.OTHER)))
     return questions
 
 
@@ -427,31 +432,43 @@ def _update_workers(welfare_round: WelfareRound, chosen: dict[int, int]) -> None
 # --- starting and closing a round -------------------------------------------------------
 
 
-def _checklist(standard: Sequence[str], extra: Sequence[str]) -> list[dict[str, str]]:
+def _checklist(standard: Sequence[str], extra: Sequence[str], area: Area) -> list[dict]:
+    """Standard questions by key, plus the round's own: keys of welfare templates that
+    apply to the round's area (services.questions; their text was screened against
+    the line when written). No free-text question reaches a round. The templates'
+    wording is copied in, so a later rewording does not change a running round."""
     errors: dict[str, str] = {}
     unknown = [k for k in standard if k not in STANDARD_KEYS]
     if unknown:
         errors["checklist"] = _("Unknown question: %(value)s.") % {"value": unknown[0]}
-    labels = [(label or "").strip() for label in extra]
-    if any(not label for label in labels):
-        errors["extra_questions"] = _("A question cannot be empty.")
-    elif any(len(label) > MAX_QUESTION for label in labels):
-        errors["extra_questions"] = _("Keep each question under %(max)s characters.") % {
-            "max": MAX_QUESTION
-        }
-    elif len(set(labels)) != len(labels):
+    extra_keys = list(dict.fromkeys((key or "").strip() for key in extra))
+    templates = {
+        t.key: t
+        for t in templates_applying_to(area.path, QuestionKind.WELFARE).filter(key__in=extra_keys)
+    }
+    missing = [key for key in extra_keys if key not in templates]
+    if missing:
+        errors["extra_questions"] = _(
+            "Unknown question template: %(value)s. Supervisors add questions as templates."
+        ) % {"value": missing[0]}
+    elif len(extra_keys) != len(list(extra)):
         errors["extra_questions"] = _("The same question is there twice.")
     keys = list(dict.fromkeys(standard))
-    if not errors and not keys and not labels:
+    if not errors and not keys and not extra_keys:
         errors["checklist"] = _("The check-list needs at least one question.")
-    if not errors and len(keys) + len(labels) > MAX_QUESTIONS:
+    if not errors and len(keys) + len(extra_keys) > MAX_QUESTIONS:
         errors["checklist"] = _("A check-list has at most %(max)s questions.") % {
             "max": MAX_QUESTIONS
         }
     if errors:
         raise ValidationError(errors)
     return [{"key": k} for k in keys] + [
-        {"key": f"q{i}", "label": label} for i, label in enumerate(labels, start=1)
+        {
+            "key": key,
+            "label": templates[key].texts(),
+            "category": templates[key].need_category,
+        }
+        for key in extra_keys
     ]
 
 
@@ -506,7 +523,7 @@ def welfare_round_start(
         }
     errors.update(criteria.errors())
     try:
-        questions = _checklist(checklist, extra_questions)
+        questions = _checklist(checklist, extra_questions, area)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if actor.area_id is None or not area.is_within(actor.area):
@@ -732,6 +749,7 @@ def welfare_check_record(
             occurred_at=now,
             notes=note,
             checklist={k: answers[k] for k in sorted(answers)},
+            checklist_from_round=True,
             channel=channel,
         )
     updated = WelfareCheck.objects.filter(pk=current.pk, version=current.version).update(

@@ -27,3 +27,14 @@ def open_need(*, actor, household, urgency: str = "normal", category: str = "hou
         title="屋顶漏雨",
         channel="test",
     )
+
+
+def make_question(
+    *, area, created_by, key: str = "blankets", kind: str = "welfare", text_en: str = "Blankets"
+):
+    """A question template (casework.questions), written straight to the table."""
+    from doorstep.casework.questions import QuestionTemplate
+
+    return QuestionTemplate.objects.create(
+        area=area, key=key, kind=kind, text_en=text_en, text_zh="棉被", created_by=created_by
+    )

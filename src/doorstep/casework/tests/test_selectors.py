@@ -119,7 +119,10 @@ def test_a_worker_gets_no_summary_and_nobody_gets_one_outside_their_area(
 
 def test_an_analyst_gets_counts_but_never_households(analyst, areas, three_households):
     summary = overdue_summary(analyst, areas["county"], today=TODAY)
-    assert summary.workers[0].overdue == 1
+    # Issue 18: no row per named worker, and a count under five is hidden (None).
+    assert summary.workers == []
+    assert summary.workers_total >= 1
+    assert all(team.overdue is None for team in summary.teams)
     assert not overdue_households_for(analyst, areas["county"], today=TODAY).exists()
 
 

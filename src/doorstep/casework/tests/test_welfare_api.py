@@ -116,6 +116,7 @@ def test_a_round_from_start_to_close(supervisor, worker_a, areas, residents):
         ({"min_age": -1}, "min_age"),
         ({"name": ""}, "name"),
         ({"extra_questions": ["x" * 121]}, "extra_questions.0"),
+        ({"extra_questions": ["no_such_question"]}, "extra_questions"),
         ({"interval_days": 0}, "interval_days"),
         ({"surprise": 1}, "surprise"),
     ],

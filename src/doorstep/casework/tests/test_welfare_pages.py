@@ -78,6 +78,9 @@ def _record(round_, household, actor, outcome="done", answers=YES):
 
 
 def test_a_supervisor_starts_a_round_from_the_page(client, supervisor, areas, county):
+    from doorstep.casework.tests.factories import make_question
+
+    make_question(area=areas["county"], created_by=supervisor)
     client.force_login(supervisor)
     page = client.get(reverse("casework:welfare_round_new"))
     assert page.status_code == 200
@@ -89,7 +92,7 @@ def test_a_supervisor_starts_a_round_from_the_page(client, supervisor, areas, co
             "deadline": (TODAY + dt.timedelta(days=3)).isoformat(),
             "preset": "elderly_alone",
             "checklist": ["heating", "phone"],
-            "extra_questions": "Blankets\n\n",
+            "extra_questions": ["blankets"],
         },
     )
     welfare_round = WelfareRound.objects.get()
@@ -100,7 +103,11 @@ def test_a_supervisor_starts_a_round_from_the_page(client, supervisor, areas, co
     assert welfare_round.checklist == [
         {"key": "heating"},
         {"key": "phone"},
-        {"key": "q1", "label": "Blankets"},
+        {
+            "key": "blankets",
+            "label": {"zh": "棉被", "ug": "", "en": "Blankets"},
+            "category": "other",
+        },
     ]
 
 

@@ -332,6 +332,10 @@ ROUTES: dict[str, Rule] = {
     "POST /api/v1/casework/welfare/rounds": write(),
     "POST /api/v1/casework/welfare/rounds/{round_id}/close": write(),
     "POST /api/v1/casework/welfare/rounds/{round_id}/reassign": write(),
+    "GET /api/v1/casework/question-templates": staff("question templates: not personal"),
+    "GET /api/v1/casework/question-templates/changes": staff("template changes: not personal"),
+    "POST /api/v1/casework/question-templates": write(),
+    "PATCH /api/v1/casework/question-templates/{template_id}": write(),
     # --- livelihoods ------------------------------------------------------------------------
     "livelihoods/": staff("start page"),
     "livelihoods/find/": scoped_list("search for seekers and households"),

@@ -96,6 +96,7 @@ def test_production_mode_passes_check_deploy_with_no_warnings(tmp_path):
         DEBUG="0",
         ALLOWED_HOSTS="doorstep.example",
         SECRET_KEY="k" * 20 + "-production-secret-for-the-test-only-XYZ123456789",
+        DOORSTEP_SMS_BACKEND="doorstep.portal.sms.LocmemBackend",
         DOORSTEP_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -106,6 +107,20 @@ def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
     result = _manage("check", DOORSTEP_MODE="production", DEBUG="0", DOORSTEP_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_mode_refuses_the_console_sms_backend(tmp_path):
+    """Issue 18, defect 12: sign-in codes printed to a log are not for production."""
+    result = _manage(
+        "check",
+        DOORSTEP_MODE="production",
+        DEBUG="0",
+        ALLOWED_HOSTS="doorstep.example",
+        SECRET_KEY="k" * 20 + "-production-secret-for-the-test-only-XYZ123456789",
+        DOORSTEP_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "DOORSTEP_SMS_BACKEND" in result.stderr
 
 
 def test_production_mode_refuses_debug(tmp_path):
@@ -130,6 +145,7 @@ def test_production_collects_every_static_file_into_the_manifest(tmp_path):
         DEBUG="0",
         ALLOWED_HOSTS="doorstep.example",
         SECRET_KEY="k" * 20 + "-production-secret-for-the-test-only-XYZ123456789",
+        DOORSTEP_SMS_BACKEND="doorstep.portal.sms.LocmemBackend",
         DOORSTEP_VAR_DIR=str(tmp_path),
         STATIC_ROOT=str(tmp_path / "static"),
     )

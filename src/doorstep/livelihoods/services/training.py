@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from doorstep.casework.services.common import M_TRAINING_VOLUNTARY
 from doorstep.livelihoods.models import (
     Attendance,
     Course,
@@ -109,12 +110,17 @@ def enrolment_create(
     actor,
     session: CourseSession,
     resident: Resident,
+    resident_agreed: bool = False,
     today: dt.date | None = None,
     channel: str,
 ) -> Enrolment:
-    """`resident` comes from registry.selectors. Refused when the session is full or
-    over, or the resident is under working age or already enrolled."""
+    """`resident` comes from registry.selectors. Refused without the resident's
+    recorded agreement (training is voluntary, never an outcome imposed on a person),
+    when the session is full or over, or the resident is under working age or already
+    enrolled."""
     require_role(actor, FIELD_ROLES)
+    if not resident_agreed:
+        raise ValidationError({"resident_agreed": M_TRAINING_VOLUNTARY})
     today = today or timezone.localdate()
     session = CourseSession.objects.select_for_update().get(pk=session.pk)
     if session.ends_on < today:
@@ -144,6 +150,7 @@ def enrolment_create(
                 resident=resident,
                 household_id=resident.household_id,
                 enrolled_on=today,
+                agreed_on=today,
                 enrolled_by=actor,
             )
     except IntegrityError:

@@ -50,7 +50,7 @@ def test_the_flow_through_the_api(client, worker_a, world):
     resident, job, sess = world["resident"], world["opening"], world["session"]
     r = client.post(
         f"{API}/sessions/{sess.pk}/enrolments",
-        {"resident": resident.pk},
+        {"resident": resident.pk, "resident_agreed": True},
         content_type="application/json",
     )
     assert r.status_code == 201, r.content
@@ -90,13 +90,13 @@ def test_an_over_capacity_enrolment_is_422_naming_the_field(client, worker_a, wo
     sess = world["session"]
     client.post(
         f"{API}/sessions/{sess.pk}/enrolments",
-        {"resident": world["resident"].pk},
+        {"resident": world["resident"].pk, "resident_agreed": True},
         content_type="application/json",
     )
     other = adult(household_a, name="再一个")
     r = client.post(
         f"{API}/sessions/{sess.pk}/enrolments",
-        {"resident": other.pk},
+        {"resident": other.pk, "resident_agreed": True},
         content_type="application/json",
     )
     assert r.status_code == 422

@@ -53,6 +53,7 @@ def test_training_to_a_job_with_the_follow_up_on_the_due_list(
     page.goto(f"{live_server.url}/livelihoods/households/{household_a.pk}/")
     page.select_option("form[data-form=enrol] select[name=session]", str(sess.pk))
     page.select_option("form[data-form=enrol] select[name=resident]", str(resident.pk))
+    page.check("form[data-form=enrol] input[name=resident_agreed]")
     page.click("form[data-form=enrol] button[type=submit]")
     page.wait_for_url(f"{live_server.url}/livelihoods/households/{household_a.pk}/")
     enrolment = Enrolment.objects.get()

@@ -216,7 +216,7 @@ def test_enrolment_completion_adds_the_skill_and_placement_counts_the_outcome(
     resident = adult(household_a)
     s = seeker(worker_a, resident)
     enrolment = services.enrolment_create(
-        actor=worker_a, session=sess, resident=resident, channel=CH
+        actor=worker_a, session=sess, resident=resident, resident_agreed=True, channel=CH
     )
     services.attendance_record(
         actor=worker_a,
@@ -242,10 +242,16 @@ def test_enrolment_completion_adds_the_skill_and_placement_counts_the_outcome(
 
 def test_a_full_session_refuses_the_next_enrolment(worker_a, team_leader, household_a, areas):
     sess = session(team_leader, areas["township"], capacity=1)
-    services.enrolment_create(actor=worker_a, session=sess, resident=adult(household_a), channel=CH)
+    services.enrolment_create(
+        actor=worker_a, session=sess, resident=adult(household_a), resident_agreed=True, channel=CH
+    )
     with pytest.raises(ValidationError) as exc:
         services.enrolment_create(
-            actor=worker_a, session=sess, resident=adult(household_a, name="二"), channel=CH
+            actor=worker_a,
+            session=sess,
+            resident=adult(household_a, name="二"),
+            resident_agreed=True,
+            channel=CH,
         )
     assert exc.value.message_dict["session"] == ["This session is full: all 1 places are taken."]
     assert Enrolment.objects.count() == 1
@@ -286,7 +292,9 @@ def test_two_enrolments_for_the_last_place_at_once_give_one(
 
     def enrol(resident):
         try:
-            services.enrolment_create(actor=worker_a, session=sess, resident=resident, channel=CH)
+            services.enrolment_create(
+                actor=worker_a, session=sess, resident=resident, resident_agreed=True, channel=CH
+            )
         except ValidationError as exc:
             errors.append(exc)
         finally:
@@ -299,3 +307,20 @@ def test_two_enrolments_for_the_last_place_at_once_give_one(
         t.join()
     assert Enrolment.objects.filter(status=EnrolmentStatus.ENROLLED).count() == 1
     assert len(errors) == 1
+
+
+def test_enrolment_without_the_residents_agreement_is_refused(
+    worker_a, team_leader, household_a, areas
+):
+    """Issue 18, defect 8: training is voluntary, never an outcome imposed on a person."""
+    sess = session(team_leader, areas["township"])
+    with pytest.raises(ValidationError) as exc:
+        services.enrolment_create(
+            actor=worker_a, session=sess, resident=adult(household_a), channel=CH
+        )
+    assert "resident_agreed" in exc.value.message_dict
+    assert not Enrolment.objects.exists()
+    enrolment = services.enrolment_create(
+        actor=worker_a, session=sess, resident=adult(household_a), resident_agreed=True, channel=CH
+    )
+    assert enrolment.agreed_on == TODAY

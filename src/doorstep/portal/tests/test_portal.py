@@ -292,3 +292,26 @@ def test_every_portal_operation_needs_a_portal_token(client, db):
         ("get", "/api/v1/portal/corrections"),
     ):
         assert getattr(client, method)(path).status_code == 401
+
+
+def test_a_portal_write_replayed_with_its_idempotency_key_is_written_once(
+    client, portal_token, paired
+):
+    """Issue 18, defect 12: portal writes take an Idempotency-Key, like staff writes."""
+    from doorstep.privacy.models import CorrectionRequest
+
+    key = "5b0b7d4e-3a36-4b8e-9d2c-0f6f3f1c2a11"
+    answers = [
+        client.post(
+            "/api/v1/portal/corrections",
+            {"message": "电话号码换了"},
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=key,
+            **_auth(portal_token),
+        )
+        for _ in range(2)
+    ]
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[1]["Idempotent-Replayed"] == "true"
+    assert answers[0].json() == answers[1].json()
+    assert CorrectionRequest.objects.count() == 1

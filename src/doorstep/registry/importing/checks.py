@@ -25,6 +25,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from doorstep.areas.models import HOUSEHOLD_LEVELS, Area
+from doorstep.core.inputpolicy import (
+    ZERO_WIDTH,
+    formula_like,
+    has_bad_characters,
+    is_blank,
+    strip_bad_characters,
+)
 from doorstep.registry.importing.extra import extras
 from doorstep.registry.importing.spec import (
     BATCH_HOUSEHOLDS,
@@ -50,8 +57,10 @@ from doorstep.registry.importing.spec import (
     M_AREA_SCOPE,
     M_AREA_UNKNOWN,
     M_CONFLICT,
+    M_CONTROL,
     M_DATE,
     M_DATE_RANGE,
+    M_FORMULA,
     M_HNO_EXISTS,
     M_ID_BIRTH,
     M_ID_DUPLICATE,
@@ -81,6 +90,7 @@ from doorstep.registry.models import (
     Vulnerability,
 )
 from doorstep.registry.validators import (
+    MIN_BIRTH_DATE,
     normalize_id_number,
     normalize_languages,
     normalize_phone,
@@ -89,6 +99,7 @@ from doorstep.registry.validators import (
     validate_phone,
 )
 
+_TEXT_COLUMNS = (C_HNO, C_NAME, C_ADDRESS)  # free text that an export gives back
 _HOUSEHOLD_IDX = tuple(KEYS.index(k) for k in HOUSEHOLD_KEYS)
 _household_values = itemgetter(*_HOUSEHOLD_IDX)
 _RELATIONSHIPS = {str(code): str(code) for code in Relationship.values} | {
@@ -136,7 +147,7 @@ def _id_fast(text: str, today: dt.date) -> tuple[dt.date, str, str] | None:
         birth = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
         return None
-    if birth.year < 1880 or birth > today:
+    if birth < MIN_BIRTH_DATE or birth > today:
         return None
     return birth, "M" if raw[16] % 2 else "F", text
 
@@ -228,6 +239,7 @@ class _Checks:
             if not any(values):
                 continue
             rows_seen += 1
+            values = self.cells_screen(number, values)
             hno = values[C_HNO]
             if hno != current_no:
                 if group and not reused:
@@ -249,6 +261,30 @@ class _Checks:
             self.household_end(current_no, group, raw_group)
         self.batch_end()
         return rows_seen
+
+    def cells_screen(self, row: int, values: list[str]) -> list[str]:
+        """The text-input policy (core.inputpolicy) on one row: control characters are
+        an error (PostgreSQL cannot store NUL: the dry run must refuse what the real run
+        could not write); a zero-width-only name is empty; formula-like text is a
+        warning. One scan of the joined row in the common, clean case."""
+        if has_bad_characters("".join(values)):
+            for column, value in enumerate(values):
+                if has_bad_characters(value):
+                    self.error(row, column, M_CONTROL)
+            values = [strip_bad_characters(v) for v in values]
+        name = values[C_NAME]
+        if name and name[0] in ZERO_WIDTH and is_blank(name):
+            values[C_NAME] = ""
+        for column in _TEXT_COLUMNS:
+            if values[column] and formula_like(values[column]):
+                self.warning(row, column, M_FORMULA)
+        return values
+
+    def warning(self, at: int, column: int, message: Any) -> None:
+        if len(self.report.warnings) < ERROR_CAP:
+            self.report.warnings.append(
+                {"row": at, "column": self.labels[column], "message": _(str(message))}
+            )
 
     def resident_parse(self, row: int, v: list[str]) -> tuple:
         ok = True
@@ -330,7 +366,7 @@ class _Checks:
             except ValueError:
                 pass
             else:
-                if value.year < 1880 or value > self.today:
+                if value < MIN_BIRTH_DATE or value > self.today:
                     self.error(row, C_BIRTH, M_DATE_RANGE)
                     return None
                 return value
@@ -348,7 +384,7 @@ class _Checks:
         except ValueError:
             self.error(row, C_BIRTH, M_DATE)
             return None
-        if value.year < 1880 or value > self.today:
+        if value < MIN_BIRTH_DATE or value > self.today:
             self.error(row, C_BIRTH, M_DATE_RANGE)
             return None
         return value

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from doorstep.registry.importing.extra import extras
@@ -18,11 +19,15 @@ from doorstep.registry.importing.spec import (
     HEADERS_ZH,
     KEYS,
     M_BAD_XLSX,
+    M_CSV_FIELD,
     M_DUPLICATE_COLUMNS,
     M_EMPTY,
     M_ENCODING,
+    M_FILE_TOO_LARGE,
     M_FILE_TYPE,
     M_MISSING_COLUMNS,
+    M_TOO_MANY_ROWS,
+    M_UNCOMPRESSED_TOO_LARGE,
     M_UNKNOWN_COLUMNS,
     REQUIRED_COLUMNS,
     ImportFileError,
@@ -42,6 +47,44 @@ def detect_encoding(path: str) -> str:
         if exc.start < len(sample) - 3 or len(sample) < (1 << 20):
             return "gb18030"
     return "utf-8"
+
+
+def _mb(size: int) -> int:
+    return max(size // (1024 * 1024), 1)
+
+
+def _too_many_rows(rows: int) -> ImportFileError:
+    limit = settings.DOORSTEP_IMPORT_MAX_ROWS
+    return ImportFileError(_(str(M_TOO_MANY_ROWS)) % {"rows": limit}, row=rows)
+
+
+def _capped(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    """Stops at the row cap whatever the file claimed up front (a sheet's dimension
+    can lie)."""
+    last = settings.DOORSTEP_IMPORT_MAX_ROWS + 1  # the header is row 1
+    for number, cells in rows:
+        if number > last:
+            raise _too_many_rows(number)
+        yield number, cells
+
+
+def _check_xlsx_unpacked(path: str) -> None:
+    """A zip bomb is refused before a single row is parsed: the sum of the members'
+    unpacked sizes, and the packing ratio, from the zip's directory."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFileError(_(str(M_BAD_XLSX)) % {"reason": exc}) from None
+    packed = max(os.path.getsize(path), 1)
+    limit = settings.DOORSTEP_IMPORT_MAX_UNCOMPRESSED_BYTES
+    # The ratio counts only past 10 MB unpacked: small sheets of repeated cells pack well.
+    if unpacked > limit or (
+        unpacked > 10 * 1024 * 1024 and unpacked / packed > settings.DOORSTEP_IMPORT_MAX_RATIO
+    ):
+        raise ImportFileError(_(str(M_UNCOMPRESSED_TOO_LARGE)) % {"size": _mb(limit)})
 
 
 def _count_lines(path: str) -> int:
@@ -81,10 +124,19 @@ def _csv_rows(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]], in
             raise ImportFileError(
                 _(str(M_ENCODING)) % {"row": number + 1}, row=number + 1
             ) from None
+        except csv.Error:
+            # A cell over the csv module's field limit (128 KiB), or an unclosed quote.
+            raise ImportFileError(
+                _(str(M_CSV_FIELD)) % {"row": number + 1}, row=number + 1
+            ) from None
         finally:
             fh.close()
 
-    return header, rows(), max(_count_lines(path) - 1, 0)
+    total = max(_count_lines(path) - 1, 0)
+    if total > settings.DOORSTEP_IMPORT_MAX_ROWS:
+        fh.close()
+        raise _too_many_rows(total + 1)
+    return header, _capped(rows()), total
 
 
 def _cell(value: Any) -> str:
@@ -110,6 +162,7 @@ def _xlsx_rows(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]], i
 
     from openpyxl import load_workbook
 
+    _check_xlsx_unpacked(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -122,6 +175,9 @@ def _xlsx_rows(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]], i
         raise ImportFileError(_(str(M_EMPTY)))
     header = [_cell(v) for v in first]
     total = max((sheet.max_row or 1) - 1, 0)
+    if total > settings.DOORSTEP_IMPORT_MAX_ROWS:
+        workbook.close()
+        raise _too_many_rows(total + 1)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
@@ -130,11 +186,20 @@ def _xlsx_rows(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]], i
         finally:
             workbook.close()
 
-    return header, rows(), total
+    return header, _capped(rows()), total
 
 
 def open_rows(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]], int]:
-    """(header, iterator of (row number, cells), estimated row count). Row 1 is the header."""
+    """(header, iterator of (row number, cells), estimated row count). Row 1 is the header.
+
+    The one upload policy of every importer (households, and any that reuses this
+    reader): the file's size, an XLSX's unpacked size and ratio, and the row count are
+    capped by settings (DOORSTEP_IMPORT_MAX_*); past a cap, an ImportFileError says so."""
+    size = os.path.getsize(path)
+    if size > settings.DOORSTEP_IMPORT_MAX_BYTES:
+        raise ImportFileError(
+            _(str(M_FILE_TOO_LARGE)) % {"size": _mb(settings.DOORSTEP_IMPORT_MAX_BYTES)}
+        )
     extension = os.path.splitext(path)[1].lower()
     if extension in {".csv", ".txt"}:
         return _csv_rows(path)

@@ -98,9 +98,11 @@ M_REUSED = gettext_lazy(
     "Household number %(household_no)s is already used above (row %(row)s) for another "
     "household; keep each household's rows together."
 )
-M_HNO_EXISTS = gettext_lazy("Household number %(household_no)s is already in the database.")
+# Uniqueness clashes answer alike whether the other record is in the importer's area
+# or not (issue 18, defect 6): "cannot be used", never "exists".
+M_HNO_EXISTS = gettext_lazy("Household number %(household_no)s cannot be used.")
 M_ID_DUPLICATE = gettext_lazy("This resident ID number is also on row %(row)s.")
-M_ID_EXISTS = gettext_lazy("A resident with this ID number is already in the database.")
+M_ID_EXISTS = gettext_lazy("This resident ID number cannot be used.")
 M_ID_BIRTH = gettext_lazy(
     "The birth date does not agree with the resident ID number, which says %(date)s."
 )
@@ -109,7 +111,7 @@ M_AREA_UNKNOWN = gettext_lazy("Unknown area code %(code)s.")
 M_AREA_SCOPE = gettext_lazy("Area %(code)s is outside your own area.")
 M_AREA_LEVEL = gettext_lazy("Area %(code)s is not a village, community or grid.")
 M_DATE = gettext_lazy("Write the date as YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD.")
-M_DATE_RANGE = gettext_lazy("The birth date is impossible (before 1880 or in the future).")
+M_DATE_RANGE = gettext_lazy("The birth date is impossible (before 1900 or in the future).")
 M_RELATIONSHIP = gettext_lazy("Unknown relationship “%(value)s”. Use one of: %(choices)s.")
 M_SEX = gettext_lazy("Write the sex as M, F, 男 or 女.")
 M_NUMBER = gettext_lazy("“%(value)s” is not a number.")
@@ -123,6 +125,19 @@ M_TOO_LONG = gettext_lazy("At most %(max)s characters.")
 M_CONFLICT = gettext_lazy(
     "Differs from the head's row (row %(row)s); household columns are taken from the head's row."
 )
+M_CONTROL = gettext_lazy(
+    "The cell holds a null or control character, which cannot be stored. Remove it."
+)
+M_FORMULA = gettext_lazy(
+    "The cell begins with =, +, -, @, a tab or a carriage return, which spreadsheets may "
+    "run as a formula; it is imported as text, and exports will begin it with an apostrophe."
+)
+M_FILE_TOO_LARGE = gettext_lazy("The file is larger than %(size)s MB.")
+M_UNCOMPRESSED_TOO_LARGE = gettext_lazy(
+    "The spreadsheet unpacks to more than %(size)s MB; split it into smaller files."
+)
+M_TOO_MANY_ROWS = gettext_lazy("The file has more than %(rows)s rows; split it into smaller files.")
+M_CSV_FIELD = gettext_lazy("Near row %(row)s a cell is too long or a quote is not closed.")
 M_FILE_TYPE = gettext_lazy("Upload a .csv or .xlsx file.")
 M_ENCODING = gettext_lazy("The file is neither UTF-8 nor GB18030/GBK text (near row %(row)s).")
 M_EMPTY = gettext_lazy("The file has no header row.")
@@ -155,6 +170,8 @@ class ImportReport:
     vulnerabilities: int = 0
     error_count: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # Cells imported as they are but worth a look (formula-like text), at most ERROR_CAP.
+    warnings: list[dict[str, Any]] = field(default_factory=list)
     written: bool = False
 
     @property
@@ -172,6 +189,7 @@ class ImportReport:
             "vulnerabilities": self.vulnerabilities,
             "error_count": self.error_count,
             "errors": self.errors,
+            "warnings": self.warnings,
         }
 
 

@@ -192,7 +192,9 @@ def test_each_persona_manages_residents_only_in_scope(as_persona, persona, house
         f"{URL}/{household_a.pk}/residents",
         {"name": "古丽", "relationship": "spouse", "sex": "F", "phone": "0997-2123456"},
     )
-    changed = client.patch(f"{URL}/{household_a.pk}/residents/{child.pk}", {"occupation": "司机"})
+    changed = client.patch(
+        f"{URL}/{household_a.pk}/residents/{child.pk}", {"version": 1, "occupation": "司机"}
+    )
     deleted = client.delete(f"{URL}/{household_a.pk}/residents/{child.pk}")
     if persona in SEES_A:
         assert created.status_code == 201, created.content
@@ -214,7 +216,7 @@ def test_a_resident_is_reached_only_through_its_own_household(worker_a, areas, h
     other = make_household(area=areas["village_a"])
     resident = other.residents.get()
     response = ApiClient(worker_a).patch(
-        f"{URL}/{household_a.pk}/residents/{resident.pk}", {"name": "x"}
+        f"{URL}/{household_a.pk}/residents/{resident.pk}", {"version": 1, "name": "x"}
     )
     assert_error(response, 404)
 
@@ -242,7 +244,10 @@ def test_role_that_reads_but_may_not_edit_gets_403_on_every_write(
         client.post(f"{URL}/{household_a.pk}/residents", {"name": "x", "relationship": "child"}),
         403,
     )
-    assert_error(client.patch(f"{URL}/{household_a.pk}/residents/{child.pk}", {"name": "y"}), 403)
+    assert_error(
+        client.patch(f"{URL}/{household_a.pk}/residents/{child.pk}", {"version": 1, "name": "y"}),
+        403,
+    )
     assert_error(client.delete(f"{URL}/{household_a.pk}/residents/{child.pk}"), 403)
     household_a.refresh_from_db()
     assert (household_a.version, household_a.residents.count(), Household.objects.count()) == (

@@ -187,6 +187,7 @@ def test_add_edit_and_remove_a_resident(client, worker_a, household_a):
             "relationship": "grandchild",
             "birth_date": "2015-06-01",
             "id_number": number,
+            "version": 1,
         },
     )
     assert response.status_code == 302
