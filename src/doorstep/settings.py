@@ -185,10 +185,14 @@ DOORSTEP_PAGE_SIZE = env_int("DOORSTEP_PAGE_SIZE", 50)
 DOORSTEP_RETENTION_DAYS = env_int("DOORSTEP_RETENTION_DAYS", 5 * 365)
 if DOORSTEP_RETENTION_DAYS < 1:
     raise ConfigError("DOORSTEP_RETENTION_DAYS must be at least 1")
-# Resident portal sign-in codes go out through this backend (doorstep.portal.sms):
+# Resident portal sign-in codes go out through this backend (doorstep.core.sms):
 # "console" prints them (development), "locmem" keeps them in memory (tests), or the
 # dotted path of a class with send(phone, message) for the office's SMS gateway.
 DOORSTEP_SMS_BACKEND = env_str("DOORSTEP_SMS_BACKEND", "console")
+# Staff notifications (a referral answered, help to resolve, a resident's dispute) are
+# in-app and also go out through this channel: "sms" (DOORSTEP_SMS_BACKEND, to the
+# account's phone), "off", or the dotted path of a class with send(user, message).
+DOORSTEP_NOTIFY_CHANNEL = env_str("DOORSTEP_NOTIFY_CHANNEL", "sms")
 
 # A shared cache: Redis when DOORSTEP_CACHE_URL names one (redis://127.0.0.1:6379/1),
 # else each process's own memory, which must not hold counts that workers share.

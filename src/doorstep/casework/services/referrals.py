@@ -28,6 +28,7 @@ from doorstep.casework.models import (
     ReferralStatus,
     Unit,
 )
+from doorstep.casework.services import loops
 from doorstep.casework.services.common import CASEWORK_ROLES, replayed, require_role
 from doorstep.casework.services.needs import _check_responder_reach, event_add, responder_unit_id
 from doorstep.privacy.models import AuditAction
@@ -97,6 +98,7 @@ def referral_create(
         referral=referral,
         detail={"unit": unit.pk},
     )
+    loops.on_referral_created(referral=referral, actor=actor)
     _audit(
         actor,
         object_type="referral",
@@ -144,6 +146,7 @@ def referral_accept(*, actor, referral: Referral, note: str = "", channel: str) 
         note=(note or "").strip(),
         referral=referral,
     )
+    loops.on_referral_accepted(referral=referral, actor=actor, channel=channel)
     _audit(
         actor,
         object_type="referral",
@@ -180,6 +183,7 @@ def referral_decline(*, actor, referral: Referral, reason: str, channel: str) ->
         note=reason,
         referral=referral,
     )
+    loops.on_referral_declined(referral=referral, actor=actor, reason=reason)
     _audit(
         actor,
         object_type="referral",
@@ -199,11 +203,14 @@ def referral_record_action(
     referral: Referral,
     note: str,
     completed: bool = False,
+    final: bool = False,
     client_id=None,
     channel: str,
 ) -> Referral:
-    """What the department did. `completed` closes the referral (the need itself is
-    resolved through need_resolve, by the responder or the worker)."""
+    """What the department did. `completed` closes the referral with `note` as its
+    outcome: the need's owner is asked to resolve the need with it prefilled, or, when
+    `final` (the department's answer settles it, e.g. a benefit paid), the need is
+    resolved at once (services.loops)."""
     _check_responder(actor, referral)
     from doorstep.casework.models import NeedEvent
 
@@ -215,6 +222,8 @@ def referral_record_action(
         raise ValidationError({"note": _("Say what was done.")})
     if referral.status != ReferralStatus.ACCEPTED:
         raise ValidationError({"status": _("Accept the referral before recording actions.")})
+    if final and not completed:
+        raise ValidationError({"final": _("Only a completion can be a final answer.")})
     now = timezone.now()
     if completed:
         _move(
@@ -223,6 +232,8 @@ def referral_record_action(
             refused=_("Accept the referral before recording actions."),
             status=ReferralStatus.COMPLETED,
             completed_at=now,
+            outcome=note,
+            outcome_final=bool(final),
         )
     event_add(
         need=referral.need,
@@ -231,9 +242,11 @@ def referral_record_action(
         at=now,
         note=note,
         referral=referral,
-        detail={"completed": completed},
+        detail={"completed": completed, "final": bool(completed and final)},
         client_id=client_id,
     )
+    if completed:
+        loops.on_referral_completed(referral=referral, actor=actor, outcome=note, channel=channel)
     _audit(
         actor,
         object_type="referral",
@@ -362,6 +375,14 @@ def assistance_set_status(
         actor=actor,
         detail={"assistance": assistance.pk, "status": status},
     )
+    if status == BenefitStatus.PAID:
+        loops.help_final(
+            needs=[assistance.need],
+            actor=actor,
+            kind="assistance",
+            object_id=assistance.pk,
+            summary=_("%(benefit)s paid.") % {"benefit": assistance.get_benefit_type_display()},
+        )
     _audit(
         actor,
         object_type="assistance",
