@@ -408,6 +408,7 @@ def feedback_record(
     source: str = FeedbackSource.WORKER,
     client_id=None,
     channel: str,
+    by_resident_id: int | None = None,
 ) -> Feedback:
     """The resident's satisfaction with a resolved need, once per cycle. The worker
     records it on the next contact; the resident portal will call this with
@@ -446,12 +447,14 @@ def feedback_record(
         note=feedback.comment,
         detail={"satisfaction": satisfaction, "source": source},
     )
-    _audit(
-        actor,
-        object_type="feedback",
-        pk=feedback.pk,
-        need=need,
+    # One audit row per action: a resident's rating is theirs (by_resident_id).
+    audit_record(
+        actor=actor,
+        by_resident_id=by_resident_id,
         action=AuditAction.CREATE,
+        object_type="feedback",
+        object_id=feedback.pk,
+        household_id=need.household_id,
         channel=channel,
     )
     return feedback

@@ -395,6 +395,7 @@ ROUTES: dict[str, Rule] = {
     "resident/correction/": resident("a correction request form"),
     "resident/needs/new/": resident("a new need form"),
     "resident/needs/<int:need_id>/": resident("one of the household's needs"),
+    "resident/needs/<int:need_id>/answer/": write(),
     "POST /api/v1/portal/codes": public("asks for a sign-in code"),
     "POST /api/v1/portal/sessions": public("signs in with the code"),
     "DELETE /api/v1/portal/sessions/current": write(),
@@ -408,6 +409,8 @@ ROUTES: dict[str, Rule] = {
     "POST /api/v1/portal/corrections": write(),
     "POST /api/v1/portal/needs": write(),
     "POST /api/v1/portal/needs/{need_id}/feedback": write(),
+    "POST /api/v1/portal/needs/{need_id}/confirm": write(),
+    "POST /api/v1/portal/needs/{need_id}/dispute": write(),
     "PUT /api/v1/portal/consent": write(),
 }
 
