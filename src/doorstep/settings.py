@@ -193,6 +193,10 @@ DOORSTEP_SMS_BACKEND = env_str("DOORSTEP_SMS_BACKEND", "console")
 # in-app and also go out through this channel: "sms" (DOORSTEP_SMS_BACKEND, to the
 # account's phone), "off", or the dotted path of a class with send(user, message).
 DOORSTEP_NOTIFY_CHANNEL = env_str("DOORSTEP_NOTIFY_CHANNEL", "sms")
+# Monthly income counts towards a year (annualised) only from this many months on.
+DOORSTEP_INCOME_MIN_MONTHS = env_int("DOORSTEP_INCOME_MIN_MONTHS", 6)
+if not 1 <= DOORSTEP_INCOME_MIN_MONTHS <= 12:
+    raise ConfigError("DOORSTEP_INCOME_MIN_MONTHS must be between 1 and 12")
 
 # A shared cache: Redis when DOORSTEP_CACHE_URL names one (redis://127.0.0.1:6379/1),
 # else each process's own memory, which must not hold counts that workers share.

@@ -104,12 +104,13 @@ def _send_outside(notification_ids: list[int]) -> None:
     failing gateway loses the message, never the in-app notification."""
     from django.contrib.auth import get_user_model
 
-    rows = list(Notification.objects.filter(pk__in=notification_ids).values("recipient_id", "kind", "need_id"))
+    rows = list(
+        Notification.objects.filter(pk__in=notification_ids).values(
+            "recipient_id", "kind", "need_id"
+        )
+    )
     users = get_user_model().objects.in_bulk({r["recipient_id"] for r in rows})
-    prefs = {
-        p.user_id: p
-        for p in NotificationPreference.objects.filter(user_id__in=users)
-    }
+    prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=users)}
     sender = channel()
     for row in rows:
         user = users[row["recipient_id"]]
@@ -246,9 +247,7 @@ def on_referral_completed(*, referral: Referral, actor, outcome: str, channel: s
 def ask_to_resolve(*, need: Need, actor, summary: str, detail: dict, notify_owner=False) -> None:
     """Prefill the owner's resolve form and say so on the timeline."""
     Need.objects.filter(pk=need.pk).update(resolution_proposed=summary[:MAX_WORDS])
-    event_add(
-        need=need, kind=NeedEventKind.RESOLVE_ASKED, actor=actor, note=summary, detail=detail
-    )
+    event_add(need=need, kind=NeedEventKind.RESOLVE_ASKED, actor=actor, note=summary, detail=detail)
     if notify_owner:
         notify(
             recipient_ids=[need.owner_id],

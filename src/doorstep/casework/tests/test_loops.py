@@ -57,7 +57,9 @@ def _portal(resident):
 
 
 def _kinds(user):
-    return list(Notification.objects.filter(recipient=user).order_by("pk").values_list("kind", flat=True))
+    return list(
+        Notification.objects.filter(recipient=user).order_by("pk").values_list("kind", flat=True)
+    )
 
 
 def test_refer_accept_complete_resolve_and_the_resident_confirms(
@@ -161,7 +163,9 @@ def test_out_of_order_and_wrong_role_steps_write_nothing(
     assert_error(early, 422, field="status")
     # A worker may not answer for the department; a worker of another village cannot see it.
     assert worker.post(f"{BASE}/referrals/{referral['id']}/accept", {}).status_code in (403, 404)
-    assert ApiClient(worker_b).post(f"{BASE}/referrals/{referral['id']}/accept", {}).status_code == 404
+    assert (
+        ApiClient(worker_b).post(f"{BASE}/referrals/{referral['id']}/accept", {}).status_code == 404
+    )
     assert ApiClient(team_leader).post(
         f"{BASE}/referrals/{referral['id']}/accept", {}
     ).status_code in (403, 404)
