@@ -359,6 +359,10 @@ ROUTES: dict[str, Rule] = {
     "PUT /api/v1/livelihoods/households/{household_id}/income": write(),
     "PUT /api/v1/livelihoods/households/{household_id}/years/{year}": write(),
     "PUT /api/v1/livelihoods/residents/{resident_id}/seeker": write(),
+    "POST /api/v1/livelihoods/help-links": write(),
+    "POST /api/v1/livelihoods/placements/{placement_id}/end": write(),
+    "POST /api/v1/livelihoods/placements/{placement_id}/change": write(),
+    "POST /api/v1/livelihoods/households/{household_id}/income-months": write(),
     "PUT /api/v1/livelihoods/rules/{rule_id}": write(),
     # --- pairing optimizer --------------------------------------------------------------------
     "pairing/": staff("plans of the caller's area; for leaders"),
