@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from doorstep.casework.demo_loops import loops_demo_load
 from doorstep.casework.demo_pairings import casework_demo_load
 from doorstep.casework.demo_welfare import welfare_demo_load
 from doorstep.demo.demo import (
@@ -18,6 +19,7 @@ from doorstep.demo.demo import (
 from doorstep.demo.synth import SynthError
 from doorstep.insights.demo import insights_demo_load
 from doorstep.livelihoods.demo import livelihoods_demo_load
+from doorstep.livelihoods.demo_loops import livelihoods_loops_demo_load
 from doorstep.pairing.demo import pairing_demo_load
 from doorstep.portal.demo import demo_portal_line
 
@@ -55,6 +57,8 @@ class Command(BaseCommand):
                 welfare_demo_load()  # casework: a cold-snap round with some checks done
                 pairing_demo_load()  # villages' development needs, members' skills
                 livelihoods_demo_load()  # jobs, training, income, relapse watch
+                loops_demo_load()  # casework: referrals answered, a need to confirm
+                livelihoods_loops_demo_load()  # help linked to needs, income by month
                 insights_demo_load()  # dashboards: summaries of everything above
             except (SynthError, LookupError) as exc:
                 raise CommandError(str(exc)) from exc
