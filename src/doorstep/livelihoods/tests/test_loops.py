@@ -210,3 +210,27 @@ def test_bad_months_are_refused_naming_the_field_in_the_callers_language(worker_
     assert future.status_code == 422
     assert future.json()["errors"][0]["field"] in ("year", "month")
     assert not IncomeMonth.objects.exists()
+
+
+def test_the_migration_merges_a_households_relapse_needs_into_one(paired, worker_a, household_a):
+    import importlib
+
+    from django.apps import apps
+
+    from doorstep.livelihoods.models import RelapseRule
+
+    migration = importlib.import_module(
+        "doorstep.livelihoods.migrations.0005_one_relapse_need_per_household"
+    )
+    rules = list(RelapseRule.objects.order_by("pk")[:3])
+    needs = [open_need(actor=worker_a, household=household_a) for _ in rules]
+    now = dt.datetime.now(dt.UTC)
+    for rule, need in zip(rules, needs, strict=True):
+        RelapseFlag.objects.create(
+            household=household_a, rule=rule, basis="y1", raised_at=now, evaluated_at=now, need=need
+        )
+    migration.merge(apps, None)
+    open_needs = Need.objects.filter(household=household_a, status="open")
+    assert list(open_needs.values_list("pk", flat=True)) == [needs[0].pk]
+    assert set(RelapseFlag.objects.values_list("need_id", flat=True)) == {needs[0].pk}
+    assert Need.objects.filter(pk__in=[n.pk for n in needs[1:]], status="resolved").count() == 2
