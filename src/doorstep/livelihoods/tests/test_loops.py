@@ -111,7 +111,7 @@ def test_a_placement_past_its_first_follow_up_asks_to_resolve_the_job_need(
     done = client.post(f"{API}/follow-ups/{first.pk}", {"still_employed": True})
     assert done.status_code == 200, done.content
     need.refresh_from_db()
-    assert "Placed at" in need.resolution_proposed
+    assert placement.opening.title in need.resolution_proposed
     asked = Notification.objects.get(recipient=worker_a, kind="resolve_asked")
     assert asked.need_id == need.pk
     need = _resolve(worker_a, need)
