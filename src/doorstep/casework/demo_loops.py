@@ -52,7 +52,10 @@ def loops_demo_load() -> int:
     responder = User.objects.filter(username="demo_responder").first()
     if worker is None or leader is None or responder is None:
         return 0
-    if UnitMember.objects.filter(user=responder).exists():
+    if (
+        UnitMember.objects.filter(user=responder).exists()
+        or Unit.objects.filter(name="县民政局").exists()
+    ):
         return 0
     bureau = Unit.objects.create(
         name="县民政局",

@@ -30,6 +30,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from doorstep.accounts.models import Role
+from doorstep.casework.membership import unit_active_members
 from doorstep.casework.models import (
     AWAITING_ACKNOWLEDGEMENT,
     UNRESOLVED,
@@ -40,7 +41,6 @@ from doorstep.casework.models import (
     NotificationKind,
     NotificationPreference,
     Referral,
-    UnitMember,
 )
 from doorstep.casework.services.needs import (
     NeedAction,
@@ -58,14 +58,8 @@ MAX_WORDS = 2000
 
 
 def unit_member_ids(unit_id: int) -> list[int]:
-    """The active members of a unit. The one place casework reads unit membership for
-    notifications: when accounts gain several units per responder (i12), this becomes
-    a call to that function."""
-    return list(
-        UnitMember.objects.filter(unit_id=unit_id, user__is_active=True)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-    )
+    """The active members of a unit (casework.membership: several units per person)."""
+    return list(unit_active_members(unit_id).values_list("pk", flat=True))
 
 
 class SmsChannel:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0007_referral_outcomes_and_notifications'),
+        ('casework', '0008_referral_outcomes_and_notifications'),
         ('livelihoods', '0003_seeker_skill_mask_for_matching'),
         ('registry', '0005_household_programme_status_and_retention'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -57,7 +57,7 @@ def merge(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("livelihoods", "0004_help_linked_to_needs_and_monthly_income"),
-        ("casework", "0007_referral_outcomes_and_notifications"),
+        ("casework", "0008_referral_outcomes_and_notifications"),
     ]
 
     operations = [migrations.RunPython(merge, migrations.RunPython.noop)]

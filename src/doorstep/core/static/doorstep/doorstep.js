@@ -66,4 +66,30 @@
     });
   }
   window.addEventListener("load", initMaps);
+
+  // Leaflet titles its zoom buttons in English whichever app made the map; the page's
+  // language gives the words (<meta name="map-zoom-in/-out">, translated in base.html).
+  // Every map on the page, including ones an htmx swap adds later, is relabelled.
+  function metaContent(name) {
+    var meta = document.querySelector('meta[name="' + name + '"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+  function translateMapControls(root) {
+    var words = { in: metaContent("map-zoom-in"), out: metaContent("map-zoom-out") };
+    if (!words.in || !words.out) return;
+    (root || document).querySelectorAll(".leaflet-control-zoom-in, .leaflet-control-zoom-out")
+      .forEach(function (button) {
+        var word = button.classList.contains("leaflet-control-zoom-in") ? words.in : words.out;
+        if (button.getAttribute("title") !== word) {
+          button.setAttribute("title", word);
+          button.setAttribute("aria-label", word);
+        }
+      });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    translateMapControls(document);
+    new MutationObserver(function () {
+      translateMapControls(document);
+    }).observe(document.body, { childList: true, subtree: true });
+  });
 })();

@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from doorstep.administration.demo import administration_demo_load
 from doorstep.casework.demo_loops import loops_demo_load
 from doorstep.casework.demo_pairings import casework_demo_load
 from doorstep.casework.demo_welfare import welfare_demo_load
@@ -60,6 +61,7 @@ class Command(BaseCommand):
                 loops_demo_load()  # casework: referrals answered, a need to confirm
                 livelihoods_loops_demo_load()  # help linked to needs, income by month
                 insights_demo_load()  # dashboards: summaries of everything above
+                administration_demo_load()  # a worker who left; demo_admin in Django's admin
             except (SynthError, LookupError) as exc:
                 raise CommandError(str(exc)) from exc
             result = loaded["synth"]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0006_welfare_checks_lean_for_bulk_creation'),
+        ('casework', '0007_unit_membership_many_per_person'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
