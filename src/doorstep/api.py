@@ -131,6 +131,7 @@ from doorstep.casework.api import router as casework_router  # noqa: E402
 from doorstep.hotline.api import router as hotline_router  # noqa: E402
 from doorstep.insights.api import router as insights_router  # noqa: E402
 from doorstep.livelihoods.api import router as livelihoods_router  # noqa: E402
+from doorstep.monitoring.api import router as monitoring_router  # noqa: E402
 from doorstep.pairing.api import router as pairing_router  # noqa: E402
 from doorstep.portal.api import router as portal_router  # noqa: E402
 from doorstep.privacy.api import router as privacy_router  # noqa: E402
@@ -148,6 +149,7 @@ api.add_router("/v1/exports", exports_router, tags=["exports"])
 api.add_router("/v1/casework", casework_router, tags=["casework"])
 api.add_router("/v1/hotline", hotline_router, tags=["hotline"])
 api.add_router("/v1/livelihoods", livelihoods_router, tags=["livelihoods"])
+api.add_router("/v1/monitoring", monitoring_router, tags=["monitoring"])
 api.add_router("/v1/pairing", pairing_router, tags=["pairing"])
 api.add_router("/v1/insights", insights_router, tags=["insights"])
 api.add_router("/v1/portal", portal_router, tags=["portal"])

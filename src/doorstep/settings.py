@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "doorstep.livelihoods",
     "doorstep.pairing",
     "doorstep.insights",
+    "doorstep.monitoring",
     "doorstep.portal",
     "doorstep.administration",
 ]
@@ -64,11 +65,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # htmx requests sent to the sign-in page get HX-Redirect instead (core.htmx).
+    "doorstep.core.htmx.HtmxSignInMiddleware",
     # After authentication: a session that owes its second factor counts as none.
     "doorstep.accounts.middleware.TwoFactorMiddleware",
     "doorstep.core.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost: our 404 page even under DEBUG (core.errors).
+    "doorstep.core.errors.FriendlyErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "doorstep.urls"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from doorstep.accounts import two_factor
+from doorstep.core.htmx import htmx_redirect, is_htmx, safe_next
 
 # Reachable with a pending session: the second step itself, signing out, the language.
 _OPEN_NAMES = (
@@ -31,6 +32,8 @@ class TwoFactorMiddleware:
             and two_factor.two_factor_required(user)
             and not two_factor.session_verified(request)
         ):
+            # The base template leaves out the navigation (and its polled fragments).
+            request.two_factor_pending = True
             response = self._pending(request)
             if response is not None:
                 return response
@@ -47,5 +50,10 @@ class TwoFactorMiddleware:
             # shape, while a bearer token still works.
             request.user = AnonymousUser()
             return None
-        query = urlencode({"next": request.get_full_path()})
-        return redirect(f"{reverse('accounts:two_factor')}?{query}")
+        if is_htmx(request):
+            # A fragment never receives the second-factor page (core.htmx).
+            return htmx_redirect(request, "accounts:two_factor")
+        back = safe_next(request, request.get_full_path())
+        if back is None:
+            return redirect("accounts:two_factor")
+        return redirect(f"{reverse('accounts:two_factor')}?{urlencode({'next': back})}")

@@ -11,23 +11,22 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from doorstep.accounts import throttle, two_factor
 from doorstep.accounts.forms import CodeForm, SignInForm, locked_error
+from doorstep.core.htmx import safe_next
 from doorstep.core.ratelimit import client_ip
 
 
 def _next_url(request) -> str:
+    """Where to go after signing in: `next` if it is a page of ours (never a fragment
+    or an API URL, core.htmx.safe_next), else the home page."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return safe_next(request, candidate) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _with_next(name: str, next_url: str) -> str:
@@ -37,6 +36,9 @@ def _with_next(name: str, next_url: str) -> str:
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = SignInForm
+
+    def get_redirect_url(self):
+        return safe_next(self.request, super().get_redirect_url()) or ""
 
     def form_valid(self, form):
         response = super().form_valid(form)  # login() and a redirect to next

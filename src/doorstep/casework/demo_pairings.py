@@ -12,14 +12,14 @@ import datetime as dt
 
 from django.utils import timezone
 
-from doorstep.accounts.models import User
+from doorstep.accounts.models import Role, User
 from doorstep.casework.models import ContactKind
 from doorstep.casework.services import contact_log, pairings_bulk_assign
 from doorstep.registry.models import Household
 
-# (worker, who pairs them): demo_worker_lintao has no team leader or supervisor in the
-# demo whose area holds Lintao, so only the Aksu worker gets households.
-DEMO_PAIRINGS = (("demo_worker", "demo_leader"),)
+# (worker, who pairs them): the Lintao worker is paired by the synthetic team leader of
+# their township (there is no demo_* leader in Gansu).
+DEMO_PAIRINGS = (("demo_worker", "demo_leader"), ("demo_worker_lintao", None))
 HOUSEHOLDS_EACH = 12
 CHANNEL = "demo"
 # Days since the last contact, in the order of the worker's households: with the
@@ -35,7 +35,13 @@ def casework_demo_load() -> int:
     paired = 0
     for username, leader in DEMO_PAIRINGS:
         worker = User.objects.filter(username=username).select_related("area").first()
-        actor = User.objects.filter(username=leader).first()
+        actor = (
+            User.objects.filter(username=leader).first()
+            if leader
+            else User.objects.filter(
+                role=Role.TEAM_LEADER, area_id=worker.area.parent_id if worker else None
+            ).first()
+        )
         if worker is None or worker.area is None or actor is None:
             continue
         households = list(

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from doorstep.casework import selectors, services
+from doorstep.core.htmx import fragment
 
 PAGE_LIST_SIZE = 50
 
@@ -23,6 +24,7 @@ def notifications(request):
     return render(request, "casework/notifications.html", {"notifications": rows})
 
 
+@fragment
 @login_required
 def notification_count(request):
     return render(

@@ -20,6 +20,7 @@ from doorstep.casework import selectors_welfare as sel
 from doorstep.casework.forms_welfare import CheckForm, RoundForm
 from doorstep.casework.models import Urgency, WelfareCheckStatus
 from doorstep.casework.services import welfare as svc
+from doorstep.core.htmx import fragment
 
 ESCALATION_ROWS = 100
 ROUND_ROWS = 50
@@ -161,6 +162,7 @@ def welfare_round(request, round_id: int):
     return render(request, "casework/welfare_round.html", context)
 
 
+@fragment
 @login_required
 def welfare_round_coverage(request, round_id: int):
     """The coverage panel alone: the round page polls it (htmx) while the round is open."""

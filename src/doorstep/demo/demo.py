@@ -7,7 +7,10 @@ developer's own machine. `manage.py check --deploy` (PRODUCTION) never runs it.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -66,6 +69,8 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("demo_supervisor", Role.SUPERVISOR, county, "zh", "静", "李"),
         DemoAccount("demo_analyst", Role.ANALYST, region, "zh", "敏", "赵"),
         DemoAccount("demo_responder", Role.RESPONDER, county, "zh,ug", "热合曼·依明", ""),
+        # The duty officer of the Langan subdistrict's duty room (hotline.demo).
+        DemoAccount("demo_duty", Role.WORKER, township, "zh,ug", "阿依努尔·阿不都", ""),
         DemoAccount("demo_admin", Role.ADMIN, region, "zh", "伟", "张"),
     ]
 
@@ -118,6 +123,77 @@ def demo_load(*, households: int = 3000, workers: int = 300, seed: int = DEMO_SE
             fixed=fixed,
         )
     return {"areas": sum(added.values()), "synth": result}
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """One app's part of the demo: `load()` runs after the areas, accounts and synthetic
+    households exist, in the order of DEMO_STEPS; it returns a count for the log."""
+
+    label: str
+    load: Callable[[], object]
+
+
+def _step(module: str, function: str) -> Callable[[], object]:
+    # Imported when run: the demo app depends on every app, no app on the demo.
+    def load():
+        return getattr(import_module(module), function)()
+
+    return load
+
+
+# Each app adds its own step here (keep the order: later steps read what earlier ones
+# wrote; insights summarises the records, so it comes after them).
+DEMO_STEPS: list[DemoStep] = [
+    DemoStep(
+        "the demo worker's households",
+        _step("doorstep.casework.demo_pairings", "casework_demo_load"),
+    ),
+    DemoStep(
+        "administration: a worker who left, demo_admin in Django's admin",  # before the year of contacts pairs the rest
+        _step("doorstep.administration.demo", "administration_demo_load"),
+    ),
+    DemoStep(
+        "units, twinning, needs, referrals",
+        _step("doorstep.casework.demo_units", "units_demo_load"),
+    ),
+    DemoStep(
+        "a year of visits and calls", _step("doorstep.casework.demo_history", "history_demo_load")
+    ),
+    DemoStep("welfare-check round", _step("doorstep.casework.demo_welfare", "welfare_demo_load")),
+    DemoStep("duty rooms, rosters, calls", _step("doorstep.hotline.demo", "hotline_demo_load")),
+    DemoStep("village needs, members' skills", _step("doorstep.pairing.demo", "pairing_demo_load")),
+    DemoStep(
+        "jobs, training, income, relapse watch",
+        _step("doorstep.livelihoods.demo", "livelihoods_demo_load"),
+    ),
+    DemoStep(
+        "loops: referrals answered, a need for the resident to confirm",
+        _step("doorstep.casework.demo_loops", "loops_demo_load"),
+    ),
+    DemoStep(
+        "loops: help linked to needs, a month of income",
+        _step("doorstep.livelihoods.demo_loops", "livelihoods_loops_demo_load"),
+    ),
+    DemoStep(
+        "poverty status and the monitoring procedure",
+        _step("doorstep.monitoring.demo", "monitoring_demo_load"),
+    ),
+    DemoStep("resident portal activity", _step("doorstep.portal.demo", "portal_demo_load")),
+    DemoStep("dashboards", _step("doorstep.insights.demo", "insights_demo_load")),
+]
+
+
+def demo_steps_run(*, log: Callable[[str], None] | None = None) -> dict[str, float]:
+    """Run every step; returns the seconds each took."""
+    taken = {}
+    for step in DEMO_STEPS:
+        started = time.monotonic()
+        step.load()
+        taken[step.label] = time.monotonic() - started
+        if log is not None:
+            log(f"  {step.label}: {taken[step.label]:.1f} s")
+    return taken
 
 
 def demo_is_loaded() -> bool:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from doorstep.areas.models import Area
+from doorstep.core.htmx import fragment
 from doorstep.hotline import selectors, services
 from doorstep.hotline.models import (
     CallCategory,
@@ -79,6 +80,7 @@ def board(request):
     )
 
 
+@fragment
 @login_required
 def board_rows(request):
     offices = list(selectors.offices_visible_to(request.user))
@@ -91,6 +93,7 @@ def on_duty(request):
     return render(request, "hotline/on_duty.html", {"shifts": services.on_duty_now()})
 
 
+@fragment
 @login_required
 def caller_lookup(request):
     residents = selectors.callers_by_phone(

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from doorstep.core.htmx import fragment
 from doorstep.pairing import reads, selectors, services
 from doorstep.pairing.api import explain, team_message
 from doorstep.pairing.forms import PlanForm, TeamForm
@@ -93,6 +94,7 @@ def plan_detail(request, plan_id: int):
     return render(request, "pairing/plan_detail.html", _plan_context(request, plan))
 
 
+@fragment
 @login_required
 def plan_progress(request, plan_id: int):
     """The htmx fragment the plan page polls while the plan is computed; once it is

@@ -34,6 +34,7 @@ from doorstep.registry.importing import (
     SEX_ZH,
     VULNERABILITY_ZH,
 )
+from doorstep.registry.importing.extra import extra_headers, extra_width, extras
 from doorstep.registry.models import Household, HouseholdVulnerability, Relationship, Resident
 from doorstep.registry.selectors import households_filtered
 
@@ -59,7 +60,9 @@ _HOUSEHOLD_VALUES = (
 def export_rows(households: QuerySet[Household], *, chinese: bool = False) -> Iterator[list[Any]]:
     """The rows of the export, header first: one per resident, head first, household
     columns on the head's row. Values keep their type (float, Decimal) for XLSX."""
-    yield list(HEADERS_ZH if chinese else HEADERS_EN)
+    more = extras()  # other apps' columns (importing.extra), after the registry's own
+    yield list(HEADERS_ZH if chinese else HEADERS_EN) + extra_headers(chinese=chinese)
+    blank_more = [""] * extra_width()
     iterator = (
         households.order_by("household_no")
         .values_list(*_HOUSEHOLD_VALUES)
@@ -83,6 +86,7 @@ def export_rows(households: QuerySet[Household], *, chinese: bool = False) -> It
             .values_list("household_id", "category")
         ):
             vulnerabilities.setdefault(household_id, []).append(category)
+        more_values = [extra.export(ids, chinese) for extra in more]
         for pk, hno, area_code, address, lon, lat, phone, income, languages in chunk:
             members = sorted(residents.get(pk, []), key=lambda r: r[2] != Relationship.HEAD)
             categories = vulnerabilities.get(pk, [])
@@ -109,8 +113,10 @@ def export_rows(households: QuerySet[Household], *, chinese: bool = False) -> It
                         ";".join(VULNERABILITY_ZH[c] if chinese else c for c in categories),
                         languages,
                     ]
+                    for extra, values in zip(more, more_values, strict=True):
+                        row += values.get(pk) or [""] * len(extra.columns)
                 else:
-                    row += [""] * 7
+                    row += [""] * 7 + blank_more
                 yield row
 
 

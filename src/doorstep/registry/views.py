@@ -24,6 +24,7 @@ from doorstep.registry.forms import (
     area_picker_levels,
 )
 from doorstep.registry.models import Vulnerability
+from doorstep.registry.panels import household_panels
 from doorstep.registry.selectors import household_for, household_page, resident_for
 
 HOME_PAGE_SIZE = 20
@@ -96,7 +97,10 @@ def household_list(request):
 @login_required
 def household_detail(request, household_id: int):
     household = household_for(request.user, household_id, channel="page:household")
-    return render(request, "registry/household_detail.html", {"household": household})
+    panels = household_panels(request, household)
+    return render(
+        request, "registry/household_detail.html", {"household": household, "panels": panels}
+    )
 
 
 @login_required

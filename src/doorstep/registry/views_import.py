@@ -16,6 +16,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from doorstep.core.htmx import fragment
 from doorstep.registry.exporter import (
     CONTENT_TYPES,
     csv_stream,
@@ -74,6 +75,7 @@ def import_job(request, job_id: int):
     return render(request, "registry/import_job.html", {"job": job})
 
 
+@fragment
 @login_required
 @require_GET
 def import_progress(request, job_id: int):

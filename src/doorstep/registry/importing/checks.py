@@ -14,7 +14,7 @@ import queue
 import re
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter, mul
 from typing import Any
@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from doorstep.areas.models import HOUSEHOLD_LEVELS, Area
+from doorstep.registry.importing.extra import extras
 from doorstep.registry.importing.spec import (
     BATCH_HOUSEHOLDS,
     C_ADDRESS,
@@ -155,6 +156,8 @@ class _Household:
     area_id: int | None = None
     area_path: str = ""  # copied onto Household.area_path by the writer
     ok: bool = True
+    # Other apps' parsed columns (importing.extra): (ExtraColumns, parsed) pairs.
+    extra_values: list = field(default_factory=list)
 
 
 class _Checks:
@@ -375,6 +378,9 @@ class _Checks:
                 ok = False
         head = raw[head_index]
         head_row = group[head_index][0]
+        extra_values = self.extras_parse(head, head_row) if len(head) > len(KEYS) else []
+        if extra_values is None:
+            ok, extra_values = False, []
         if len(group) > 1:
             for index, values in enumerate(raw):
                 if index == head_index or not any(_household_values(values)):
@@ -465,10 +471,25 @@ class _Checks:
                 vulnerabilities=vulnerabilities,
                 residents=residents,
                 ok=ok,
+                extra_values=extra_values,
             )
         )
         if len(self.batch) >= BATCH_HOUSEHOLDS:
             self.batch_end()
+
+    def extras_parse(self, head: list[str], head_row: int) -> list | None:
+        """Other apps' columns on the head's row (importing.extra); None on an error."""
+        parsed, offset, failed = [], len(KEYS), False
+        for extra in extras():
+            width = len(extra.columns)
+            value, errors = extra.check(list(head[offset : offset + width]))
+            for column, message in errors:
+                self.error(head_row, offset + column, message)
+                failed = True
+            if value is not None:
+                parsed.append((extra, value))
+            offset += width
+        return None if failed else parsed
 
     def areas_resolve(self, codes: set[str]) -> None:
         missing = [code for code in codes if code not in self.areas]

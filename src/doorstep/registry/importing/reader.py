@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from doorstep.registry.importing.extra import extras
 from doorstep.registry.importing.spec import (
     COLUMNS,
     HEADERS_ZH,
@@ -156,12 +157,27 @@ def map_header(header: list[str]) -> tuple[list[int], list[str]]:
     positions = [-1] * len(KEYS)
     labels = list(KEYS)
     unknown, twice = [], []
+    # Other apps' optional columns (importing.extra), after the registry's own.
+    extra_keys = {}
+    extra_labels = []
+    for extra in extras():
+        for _key, en, zh in extra.columns:
+            extra_keys[_header_key(en)] = extra_keys[_header_key(zh)] = len(extra_labels)
+            extra_labels.append(en)
+    extra_positions = [-1] * len(extra_labels)
     for index, text in enumerate(header):
         if not _header_key(text):
             continue
         key = _HEADER_TO_KEY.get(_header_key(text))
         if key is None:
-            unknown.append(text.strip())
+            slot = extra_keys.get(_header_key(text))
+            if slot is None:
+                unknown.append(text.strip())
+            elif extra_positions[slot] != -1:
+                twice.append(text.strip())
+            else:
+                extra_positions[slot] = index
+                extra_labels[slot] = text.replace("\ufeff", "").strip()
             continue
         slot = KEYS.index(key)
         if positions[slot] != -1:
@@ -179,4 +195,8 @@ def map_header(header: list[str]) -> tuple[list[int], list[str]]:
             _(str(M_MISSING_COLUMNS))
             % {"columns": ", ".join(f"{key}/{HEADERS_ZH[KEYS.index(key)]}" for key in missing)}
         )
+    if any(p != -1 for p in extra_positions):
+        # Only when the file has them: a file without them keeps the fast path.
+        positions += extra_positions
+        labels += extra_labels
     return positions, labels

@@ -134,6 +134,13 @@ class _Run(_Checks):
                 for category in h.vulnerabilities
             ),
         )
+        # Other apps' columns (importing.extra), in the same transaction.
+        by_extra: dict = {}
+        for pk, h in zip(ids, batch, strict=True):
+            for extra, value in h.extra_values:
+                by_extra.setdefault(extra, []).append((pk, value))
+        for extra, rows in by_extra.items():
+            extra.write(rows, self.user)
 
 
 def import_households(

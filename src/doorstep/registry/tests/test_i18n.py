@@ -141,7 +141,10 @@ class _VisibleText(HTMLParser):
         attributes = dict(attrs)
         for name, value in attrs:
             if name in self.ATTRIBUTES and value:
-                if name == "value" and attributes.get("type") not in ("submit", "button"):
+                # An <input type=submit>'s value is its label; a <button>'s is not shown.
+                if name == "value" and (
+                    tag != "input" or attributes.get("type") not in ("submit", "button")
+                ):
                     continue
                 self.chunks.append(value)
 

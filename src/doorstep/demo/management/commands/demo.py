@@ -7,21 +7,14 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from doorstep.administration.demo import administration_demo_load
-from doorstep.casework.demo_loops import loops_demo_load
-from doorstep.casework.demo_pairings import casework_demo_load
-from doorstep.casework.demo_welfare import welfare_demo_load
 from doorstep.demo.demo import (
     DEMO_PASSWORD,
     demo_is_loaded,
     demo_load,
+    demo_steps_run,
     existing_demo_accounts,
 )
 from doorstep.demo.synth import SynthError
-from doorstep.insights.demo import insights_demo_load
-from doorstep.livelihoods.demo import livelihoods_demo_load
-from doorstep.livelihoods.demo_loops import livelihoods_loops_demo_load
-from doorstep.pairing.demo import pairing_demo_load
 from doorstep.portal.demo import demo_portal_line
 
 
@@ -54,14 +47,8 @@ class Command(BaseCommand):
             started = time.monotonic()
             try:
                 loaded = demo_load(households=options["households"], workers=options["workers"])
-                casework_demo_load()  # the demo workers' households and last contacts
-                welfare_demo_load()  # casework: a cold-snap round with some checks done
-                pairing_demo_load()  # villages' development needs, members' skills
-                livelihoods_demo_load()  # jobs, training, income, relapse watch
-                loops_demo_load()  # casework: referrals answered, a need to confirm
-                livelihoods_loops_demo_load()  # help linked to needs, income by month
-                insights_demo_load()  # dashboards: summaries of everything above
-                administration_demo_load()  # a worker who left; demo_admin in Django's admin
+                # Each app's part, in order (demo.demo.DEMO_STEPS).
+                demo_steps_run(log=self.stdout.write if options["verbosity"] > 1 else None)
             except (SynthError, LookupError) as exc:
                 raise CommandError(str(exc)) from exc
             result = loaded["synth"]
