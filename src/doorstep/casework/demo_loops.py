@@ -44,9 +44,17 @@ def _portal_household_id() -> int | None:
     return next((h for p, h in phones if len(counts.get(p, ())) == 1), None)
 
 
-@transaction.atomic
 def loops_demo_load() -> int:
-    """Returns the number of needs opened (0: nothing to do)."""
+    """Returns the number of needs opened (0: nothing to do); texts in the site's
+    language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        return _load()
+
+
+def _load() -> int:
     worker = User.objects.filter(username="demo_worker").first()
     leader = User.objects.filter(username="demo_leader").first()
     responder = User.objects.filter(username="demo_responder").first()

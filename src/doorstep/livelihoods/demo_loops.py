@@ -6,8 +6,9 @@ once); its first month of income (7,000 yuan) is recorded by month and raises no
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from doorstep.casework.services import need_open
 from doorstep.livelihoods import services
@@ -18,9 +19,14 @@ from doorstep.livelihoods.services.income import income_month_add
 CHANNEL = "demo"
 
 
-@transaction.atomic
 def livelihoods_loops_demo_load() -> int:
-    """Returns the number of needs linked to help (0: nothing to do)."""
+    """Returns the number of needs linked to help (0: nothing to do). The summaries
+    written onto needs are in the site's language, as a worker there would write them."""
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        return _load()
+
+
+def _load() -> int:
     placement = Placement.objects.select_related("household", "worker").order_by("pk").first()
     if placement is None or placement.worker is None:
         return 0
