@@ -223,7 +223,7 @@ if DOORSTEP_CONTACT_MAX_AGE_DAYS < 1 or DOORSTEP_CONTACT_MAX_STAY_DAYS < 1:
 DOORSTEP_FIELD_WIPE_DAYS = env_int("DOORSTEP_FIELD_WIPE_DAYS", 14)
 if DOORSTEP_FIELD_WIPE_DAYS < 1:
     raise ConfigError("DOORSTEP_FIELD_WIPE_DAYS must be at least 1")
-# Resident portal sign-in codes go out through this backend (doorstep.portal.sms):
+# Resident portal sign-in codes go out through this backend (doorstep.core.sms):
 # "console" prints them (development), "locmem" keeps them in memory (tests), or the
 # dotted path of a class with send(phone, message) for the office's SMS gateway.
 DOORSTEP_SMS_BACKEND = env_str("DOORSTEP_SMS_BACKEND", "console")
@@ -235,6 +235,14 @@ if PRODUCTION and DOORSTEP_SMS_BACKEND == "console":
         "DOORSTEP_SMS_BACKEND must name the office's SMS gateway in production "
         "(the dotted path of a class with send(phone, message)), not 'console'"
     )
+# Staff notifications (a referral answered, help to resolve, a resident's dispute) are
+# in-app and also go out through this channel: "sms" (DOORSTEP_SMS_BACKEND, to the
+# account's phone), "off", or the dotted path of a class with send(user, message).
+DOORSTEP_NOTIFY_CHANNEL = env_str("DOORSTEP_NOTIFY_CHANNEL", "sms")
+# Monthly income counts towards a year (annualised) only from this many months on.
+DOORSTEP_INCOME_MIN_MONTHS = env_int("DOORSTEP_INCOME_MIN_MONTHS", 6)
+if not 1 <= DOORSTEP_INCOME_MIN_MONTHS <= 12:
+    raise ConfigError("DOORSTEP_INCOME_MIN_MONTHS must be between 1 and 12")
 
 # A shared cache: Redis when DOORSTEP_CACHE_URL names one (redis://127.0.0.1:6379/1),
 # else each process's own memory, which must not hold counts that workers share.

@@ -640,7 +640,12 @@ def referrals_action(
         idempotency_key,
         payload,
         lambda user, r: services.referral_record_action(
-            actor=user, referral=r, note=payload.note, completed=payload.completed, channel=CHANNEL
+            actor=user,
+            referral=r,
+            note=payload.note,
+            completed=payload.completed,
+            final=payload.final,
+            channel=CHANNEL,
         ),
     )
 

@@ -419,7 +419,12 @@ class ReferralDeclineIn(InputSchema):
 
 class ReferralActionIn(InputSchema):
     note: Note = Field(min_length=1, description="What was done.")
-    completed: bool = Field(False, description="The unit's part is done.")
+    completed: bool = Field(False, description="The unit's part is done: `note` is the outcome.")
+    final: bool = Field(
+        False,
+        description="With `completed`: the answer settles the need (a benefit paid), "
+        "which resolves it at once; otherwise its owner is asked to resolve it.",
+    )
 
 
 class ReferralOut(Schema):
@@ -435,6 +440,8 @@ class ReferralOut(Schema):
     created_at: dt.datetime
     responded_at: dt.datetime | None
     completed_at: dt.datetime | None
+    outcome: str
+    outcome_final: bool
 
     @staticmethod
     def resolve_need(obj) -> int:
@@ -532,6 +539,7 @@ class NotificationOut(Schema):
     need_title: str
     referral: int | None
     unit_name: str
+    note: str
     created_at: dt.datetime
     read_at: dt.datetime | None
 

@@ -35,7 +35,7 @@ from doorstep.casework.models import (
     UnitMember,
 )
 from doorstep.casework.services import pairings_bulk_assign
-from doorstep.casework.services.needs import NeedAction, need_open, need_transition
+from doorstep.casework.services.needs import TRANSITIONS, NeedAction, need_open, need_transition
 from doorstep.casework.services.referrals import (
     referral_accept,
     referral_create,
@@ -224,6 +224,8 @@ def _needs(worker: User, units: list[Unit], *, responder: User, admin: User) -> 
             _referral_to(made, referral[1], responder=responder, admin=admin)
         for action in _STEPS[state]:
             need.refresh_from_db()
+            if need.status not in TRANSITIONS[action].sources:
+                continue  # an accepted referral already acknowledged and started it
             need_transition(
                 actor=worker,
                 need=need,

@@ -83,7 +83,13 @@ class ReferralForm(_ClientIdForm):
 
 class ReferralAnswerForm(forms.Form):
     answer = forms.ChoiceField(
-        choices=[("accept", "accept"), ("decline", "decline"), ("act", "act"), ("done", "done")]
+        choices=[
+            ("accept", "accept"),
+            ("decline", "decline"),
+            ("act", "act"),
+            ("done", "done"),
+            ("final", "final"),
+        ]
     )
     note = forms.CharField(label=_("note"), max_length=4000, required=False)
 

@@ -684,6 +684,8 @@ class Need(models.Model):
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     client_id = models.UUIDField(null=True, blank=True, editable=False)
+    # What the last completed help says, prefilled in the owner's resolve form.
+    resolution_proposed = models.TextField(_("proposed resolution"), blank=True)
 
     class Meta:
         verbose_name = _("need")
@@ -738,6 +740,11 @@ class NeedEventKind(models.TextChoices):
     REFERRAL_ACTION = "referral_action", _("Action by the department")
     ASSISTANCE = "assistance", _("Help recorded")
     FEEDBACK = "feedback", _("Resident's feedback")
+    # Loops (casework/services/loops.py): help from another app linked to the need, a
+    # department's outcome or final help asking the owner to resolve, a resident's dispute.
+    HELP_LINKED = "help_linked", _("Help linked")
+    RESOLVE_ASKED = "resolve_asked", _("Asked to resolve")
+    DISPUTED = "disputed", _("Disputed by the resident")
 
 
 class NeedEvent(models.Model):
@@ -846,6 +853,10 @@ class Referral(models.Model):
     # The day the resident agreed to be referred, required for a vocational skills
     # school (training is voluntary); empty for other units.
     resident_agreed_on = models.DateField(_("resident agreed on"), null=True, blank=True)
+    # What the department did in the end; `outcome_final` says its answer settles the
+    # need (a benefit paid), which resolves the need at once (services.loops).
+    outcome = models.TextField(_("outcome"), blank=True)
+    outcome_final = models.BooleanField(_("the answer is final"), default=False)
     client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -1010,10 +1021,19 @@ class Feedback(models.Model):
 
 class NotificationKind(models.TextChoices):
     REFERRAL_OVERDUE = "referral_overdue", _("Referral overdue")
+    REFERRAL_NEW = "referral_new", _("New referral")
+    REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
+    REFERRAL_DECLINED = "referral_declined", _("Referral declined: the need is yours again")
+    REFERRAL_COMPLETED = "referral_completed", _("Referral completed")
+    RESOLVE_ASKED = "resolve_asked", _("Help given: resolve the need")
+    NEED_RESOLVED = "need_resolved", _("Need resolved")
+    NEED_CONFIRMED = "need_confirmed", _("Confirmed by the resident")
+    NEED_DISPUTED = "need_disputed", _("Disputed by the resident")
 
 
 class Notification(models.Model):
-    """An in-app reminder for one staff account (no SMS, no e-mail).
+    """An in-app notification for one staff account; services.loops also sends it
+    through the notification channel (SMS) in the recipient's language.
 
     Unique per recipient, referral, kind and day: the hourly reminder task may run any
     number of times and each person gets one reminder per overdue referral per day.
@@ -1030,6 +1050,8 @@ class Notification(models.Model):
     day = models.DateField()
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # The words behind it (a decline's reason, an outcome, a resident's dispute).
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -1055,4 +1077,6 @@ class Notification(models.Model):
 
 # Question templates live in their own module (models.py is long); imported here so
 # that Django registers the model with this app.
+# Per-person notification settings live in their own module (models.py is long).
+from doorstep.casework.models_notify import NotificationPreference  # noqa: E402, F401
 from doorstep.casework.questions import QuestionTemplate  # noqa: E402, F401

@@ -327,7 +327,8 @@ def referral_answer(request, referral_id: int):
                 actor=user,
                 referral=referral,
                 note=note,
-                completed=answer == "done",
+                completed=answer in ("done", "final"),
+                final=answer == "final",
                 channel=channel,
             )
     except ValidationError as exc:

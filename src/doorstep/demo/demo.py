@@ -180,6 +180,14 @@ DEMO_STEPS: list[DemoStep] = [
         _step("doorstep.livelihoods.demo", "livelihoods_demo_load"),
     ),
     DemoStep(
+        "loops: referrals answered, a need for the resident to confirm",
+        _step("doorstep.casework.demo_loops", "loops_demo_load"),
+    ),
+    DemoStep(
+        "loops: help linked to needs, a month of income",
+        _step("doorstep.livelihoods.demo_loops", "livelihoods_loops_demo_load"),
+    ),
+    DemoStep(
         "poverty status and the monitoring procedure",
         _step("doorstep.monitoring.demo", "monitoring_demo_load"),
     ),

@@ -992,3 +992,9 @@ def outcomes(request, query: Query[s.OutcomeQuery]):
         "areas": [r.__dict__ for r in data["areas"]],
         "teams": [r.__dict__ for r in data["teams"]],
     }
+
+
+# Help linked to needs, placements ended or changed, income by month (api_loops.py).
+from doorstep.livelihoods.api_loops import router as loops_router  # noqa: E402
+
+router.add_router("", loops_router)

@@ -481,6 +481,7 @@ class YearOut(Schema):
     income_total: Decimal
     income_per_person: Decimal
     medical_spending: Decimal
+    months: int = Field(0, description="Months with monthly income (0: yearly only).")
     by_source: dict[str, Decimal] = Field(default_factory=dict)
 
 

@@ -19,3 +19,10 @@ class LivelihoodsConfig(AppConfig):
         )
         # Placement follow-ups at 1, 3 and 6 months on the worker's due list.
         register_due_items(due.placement_follow_ups, probe=due.open_follow_ups)
+
+        # A need of the relapse watch resolved: its flags are re-evaluated at once
+        # (cleared as resolved), not at the next nightly run.
+        from doorstep.casework.services.needs import register_transition_listener
+        from doorstep.livelihoods.services.relapse import on_need_transition
+
+        register_transition_listener(on_need_transition)

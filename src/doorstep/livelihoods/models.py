@@ -710,6 +710,8 @@ class HouseholdYear(models.Model):
     )
     # How many sources have a record: income rules ignore a year with none yet.
     sources = models.PositiveSmallIntegerField(default=0)
+    # Months with monthly income (IncomeMonth); 0: yearly figures only.
+    months = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("household year")
@@ -892,3 +894,13 @@ class RelapseFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.rule_id} {self.basis}"
+
+
+# Loops: links from help to needs, placement changes, monthly income (models_loops.py).
+from doorstep.livelihoods.models_loops import (  # noqa: E402, F401
+    HelpKind,
+    IncomeMonth,
+    NeedLink,
+    PlacementChange,
+    PlacementChangeKind,
+)

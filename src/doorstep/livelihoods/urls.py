@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from doorstep.livelihoods import views
+from doorstep.livelihoods import views, views_loops
 
 app_name = "livelihoods"
 
@@ -35,6 +35,22 @@ urlpatterns = [
         name="proposal_action",
     ),
     path("placements/<int:placement_id>/", views.placement_detail, name="placement"),
+    path(
+        "placements/<int:placement_id>/needs/",
+        views_loops.placement_needs,
+        name="placement_needs",
+    ),
+    path("placements/<int:placement_id>/end/", views_loops.placement_end, name="placement_end"),
+    path(
+        "placements/<int:placement_id>/change/",
+        views_loops.placement_change,
+        name="placement_change",
+    ),
+    path(
+        "households/<int:household_id>/income-months/",
+        views_loops.income_month,
+        name="income_month",
+    ),
     path("courses/", views.courses, name="courses"),
     path("sessions/<int:session_id>/", views.session_detail, name="session"),
     path(

@@ -753,10 +753,13 @@ def placement_detail(request, placement_id: int):
             if done is not None:
                 messages.success(request, _("The follow-up is recorded."))
                 return redirect("livelihoods:placement", placement.pk)
+    from doorstep.livelihoods.views_loops import placement_context
+
     return render(
         request,
         "livelihoods/placement.html",
-        {"placement": placement, "follow_ups": follow_ups, "pending": pending, "form": form},
+        {"placement": placement, "follow_ups": follow_ups, "pending": pending, "form": form}
+        | placement_context(placement),
         status=_status(request, form),
     )
 

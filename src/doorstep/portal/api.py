@@ -17,7 +17,11 @@ from ninja.security import HttpBearer
 from doorstep.core.idempotency import HEADER, HEADER_DESCRIPTION, idempotent
 from doorstep.core.schemas import MAX_ID, ErrorOut, Text, error_responses
 from doorstep.portal import auth, selectors, services
-from doorstep.privacy.selectors import consent_state, open_correction_requests
+from doorstep.privacy.selectors import (
+    answered_correction_requests,
+    consent_state,
+    open_correction_requests,
+)
 
 
 class PortalAuth(HttpBearer):
@@ -178,10 +182,19 @@ def household_get(request):
     }
 
 
+# Staff notes stay staff's; the resident reads the words of a resolution and their own.
+_NOTES_SHOWN = frozenset({"resolved", "disputed", "resolve_asked"})
+
+
 class PortalNeedEventOut(Schema):
     kind: str
     at: dt.datetime
     to_status: str
+    note: str
+
+    @staticmethod
+    def resolve_note(obj) -> str:
+        return obj.note if obj.kind in _NOTES_SHOWN else ""
 
 
 class PortalNeedOut(Schema):
@@ -282,6 +295,40 @@ def feedback_create(
     return _portal_write(request, idempotency_key, payload, run)
 
 
+class PortalNeedConfirmIn(Schema):
+    """Nothing to say: the need is solved."""
+
+
+class PortalNeedDisputeIn(Schema):
+    words: Text = Field(min_length=1, max_length=2000, description="What is still not solved.")
+
+
+@router.post(
+    "/needs/{need_id}/confirm",
+    response={200: PortalNeedOut, **error_responses(404)},
+    summary="Confirm that a resolved need is solved",
+)
+def needs_confirm(request, need_id: NeedId, payload: PortalNeedConfirmIn):
+    resident = request.auth
+    need = selectors.own_need(resident, need_id, channel=_channel("need_confirm"))
+    services.resident_need_confirm(resident=resident, need=need, channel=_channel("need_confirm"))
+    return selectors.own_needs(resident).get(pk=need.pk)
+
+
+@router.post(
+    "/needs/{need_id}/dispute",
+    response={200: PortalNeedOut, **error_responses(404)},
+    summary="Say a resolved need is not solved: it reopens with your words",
+)
+def needs_dispute(request, need_id: NeedId, payload: PortalNeedDisputeIn):
+    resident = request.auth
+    need = selectors.own_need(resident, need_id, channel=_channel("need_dispute"))
+    services.resident_need_dispute(
+        resident=resident, need=need, words=payload.words, channel=_channel("need_dispute")
+    )
+    return selectors.own_needs(resident).get(pk=need.pk)
+
+
 class PortalContactOut(Schema):
     occurred_at: dt.datetime
     kind: str
@@ -309,9 +356,10 @@ def contacts_list(request):
 
 class PortalOpeningOut(Schema):
     at: dt.datetime
-    who: str
+    who: str = Field(description="A worker by name, other staff by role, or the system.")
     role: str
     action: str
+    what: str = Field(description="What was opened or changed (household, member, need...).")
     channel: str
 
 
@@ -405,7 +453,13 @@ def corrections_create(
 @router.get(
     "/corrections",
     response={200: PortalCorrectionListOut, **error_responses()},
-    summary="Your correction requests still open",
+    summary="Your correction requests: those still open, then those answered",
 )
 def corrections_list(request):
-    return {"items": list(open_correction_requests(request.auth.household_id))}
+    household_id = request.auth.household_id
+    return {
+        "items": [
+            *open_correction_requests(household_id),
+            *answered_correction_requests(household_id),
+        ]
+    }

@@ -51,3 +51,15 @@ class FeedbackForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea
     )
+
+
+class NeedAnswerForm(forms.Form):
+    """Solved, or not: the words are required for a dispute (services say so)."""
+
+    answer = forms.ChoiceField(choices=[("confirm", "confirm"), ("dispute", "dispute")])
+    words = forms.CharField(
+        label=_("If it is not solved, what is still wrong?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorstep.accounts.models import Role
 from doorstep.casework.models import Contact, Feedback, Need, NeedEvent, Pairing
@@ -99,7 +100,41 @@ class Opening:
     who: str
     role: str
     action: str
+    what: str
     channel: str
+
+
+# What was opened, as the resident reads it (AuditEvent.object_type; livelihoods
+# writes "livelihoods.<model>").
+OBJECT_LABELS = {
+    "household": gettext_lazy("your household's record"),
+    "resident": gettext_lazy("a member of your household"),
+    "need": gettext_lazy("a need"),
+    "referral": gettext_lazy("a referral to a department"),
+    "assistance": gettext_lazy("help given"),
+    "feedback": gettext_lazy("your rating"),
+    "contact": gettext_lazy("a visit or call"),
+    "pairing": gettext_lazy("your paired worker"),
+    "consent": gettext_lazy("your consent"),
+    "correction_request": gettext_lazy("a correction request"),
+    "welfare_check": gettext_lazy("a welfare check"),
+    "call": gettext_lazy("a call to the duty room"),
+    "livelihoods.placement": gettext_lazy("a job placement"),
+    "livelihoods.enrolment": gettext_lazy("a course enrolment"),
+    "livelihoods.business": gettext_lazy("a business"),
+    "livelihoods.microloan": gettext_lazy("a loan"),
+    "livelihoods.jobseeker": gettext_lazy("a job-seeker profile"),
+    "livelihoods.incomerecord": gettext_lazy("income"),
+    "livelihoods.householdyear": gettext_lazy("income"),
+    "livelihoods.incomemonth": gettext_lazy("income"),
+    "livelihoods.lifeevent": gettext_lazy("a life event"),
+    "livelihoods.relapseflag": gettext_lazy("the relapse watch"),
+}
+# Automated work (channel "task:<name>") is shown as the system with the task's name.
+TASK_LABELS = {
+    "livelihoods:relapse_watch": gettext_lazy("relapse watch"),
+    "privacy.anonymise_expired": gettext_lazy("anonymisation after the retention period"),
+}
 
 
 def staff_label(user) -> str:
@@ -107,30 +142,50 @@ def staff_label(user) -> str:
     if user is None:
         return ""
     if user.role in NAMED_ROLES:
-        name = f"{user.last_name}{user.first_name}".strip() or user.username
-        return name
+        return f"{user.last_name}{user.first_name}".strip() or user.username
     return ""
 
 
+def _what(object_type: str) -> str:
+    label = OBJECT_LABELS.get(object_type)
+    return str(label) if label else object_type.rsplit(".", 1)[-1].replace("_", " ")
+
+
+def _system(channel: str) -> str:
+    task = channel.removeprefix("task:")
+    return _("Doorstep (automatic: %(task)s)") % {"task": str(TASK_LABELS.get(task, task))}
+
+
 def record_openings(resident: Resident) -> list[Opening]:
-    """Who opened or changed the household's record, newest first (staff only; the
-    resident's own reads and the retention task are left out)."""
+    """Who opened or changed the household's record and what, newest first: staff by
+    name or role, automated work as the system with the task's name (the resident's
+    own reads and writes are left out)."""
     events = (
-        AuditEvent.objects.filter(household_id=resident.household_id, actor__isnull=False)
+        AuditEvent.objects.filter(household_id=resident.household_id)
+        .filter(Q(actor__isnull=False) | Q(channel__startswith="task:"))
         .select_related("actor")
         .order_by("-at", "-id")[:OPENINGS_SHOWN]
     )
     roles = dict(Role.choices)
-    return [
-        Opening(
-            at=event.at,
-            who=staff_label(event.actor) or str(roles.get(event.actor.role, _("Staff member"))),
-            role=str(roles.get(event.actor.role, "")),
-            action=event.get_action_display(),
-            channel=_channel_label(event.channel),
+    rows = []
+    for event in events:
+        if event.channel.startswith("task:"):
+            who, role, channel = _system(event.channel), "", ""
+        else:
+            who = staff_label(event.actor) or str(roles.get(event.actor.role, _("Staff member")))
+            role = str(roles.get(event.actor.role, ""))
+            channel = _channel_label(event.channel)
+        rows.append(
+            Opening(
+                at=event.at,
+                who=who,
+                role=role,
+                action=event.get_action_display(),
+                what=_what(event.object_type),
+                channel=channel,
+            )
         )
-        for event in events
-    ]
+    return rows
 
 
 def _channel_label(channel: str) -> str:

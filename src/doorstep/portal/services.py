@@ -18,7 +18,7 @@ from doorstep.casework.models import (
     Pairing,
     Urgency,
 )
-from doorstep.casework.services import feedback_record
+from doorstep.casework.services import feedback_record, loops
 from doorstep.casework.services.needs import event_add, service_level_due
 from doorstep.privacy.models import AuditAction, ConsentChange, ConsentMethod, CorrectionRequest
 from doorstep.privacy.services import audit_record, consent_set, correction_request_create
@@ -96,25 +96,25 @@ def resident_feedback_give(
     portal.selectors.own_need); casework's rule applies: once per cycle."""
     if need.household_id != resident.household_id:
         raise ValidationError(_("This is not a need of your household."))
-    with transaction.atomic():
-        feedback = feedback_record(
-            actor=None,
-            need=need,
-            satisfaction=satisfaction,
-            comment=comment,
-            source=FeedbackSource.RESIDENT,
-            channel=channel,
-        )
-        audit_record(
-            actor=None,
-            by_resident_id=resident.pk,
-            action=AuditAction.CREATE,
-            object_type="feedback",
-            object_id=feedback.pk,
-            household_id=resident.household_id,
-            channel=channel,
-        )
-    return feedback
+    return feedback_record(
+        actor=None,
+        need=need,
+        satisfaction=satisfaction,
+        comment=comment,
+        source=FeedbackSource.RESIDENT,
+        channel=channel,
+        by_resident_id=resident.pk,
+    )
+
+
+def resident_need_confirm(*, resident: Resident, need: Need, channel: str) -> Need:
+    """The resident says a resolved need of theirs is solved (casework's rule)."""
+    return loops.resident_confirm(resident=resident, need=need, channel=channel)
+
+
+def resident_need_dispute(*, resident: Resident, need: Need, words: str, channel: str) -> Need:
+    """The resident says it is not solved: it reopens with their words."""
+    return loops.resident_dispute(resident=resident, need=need, words=words, channel=channel)
 
 
 def resident_consent_set(

@@ -1,49 +1,11 @@
-"""Pluggable SMS backends for the portal's sign-in codes (setting DOORSTEP_SMS_BACKEND).
+"""The SMS backends moved to core.sms (staff notifications use them too); kept here so
+`doorstep.portal.sms.*` settings and imports still work."""
 
-"console" prints the message (development: the code shows in the terminal running
-the server), "locmem" appends it to `outbox` (tests), anything else is the dotted path
-of a class with `send(phone: str, message: str) -> None` (the office's SMS gateway).
-"""
-
-from __future__ import annotations
-
-import sys
-from dataclasses import dataclass
-
-from django.conf import settings
-from django.utils.module_loading import import_string
-
-
-@dataclass(frozen=True)
-class Message:
-    phone: str
-    text: str
-
-
-outbox: list[Message] = []
-
-
-class ConsoleBackend:
-    def send(self, phone: str, message: str) -> None:
-        sys.stdout.write(f"[SMS to {phone}] {message}\n")
-        sys.stdout.flush()
-
-
-class LocmemBackend:
-    def send(self, phone: str, message: str) -> None:
-        outbox.append(Message(phone, message))
-
-
-_ALIASES = {
-    "console": "doorstep.portal.sms.ConsoleBackend",
-    "locmem": "doorstep.portal.sms.LocmemBackend",
-}
-
-
-def backend():
-    path = settings.DOORSTEP_SMS_BACKEND
-    return import_string(_ALIASES.get(path, path))()
-
-
-def send_sms(phone: str, message: str) -> None:
-    backend().send(phone, message)
+from doorstep.core.sms import (  # noqa: F401
+    ConsoleBackend,
+    LocmemBackend,
+    Message,
+    backend,
+    outbox,
+    send_sms,
+)

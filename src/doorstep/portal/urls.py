@@ -13,6 +13,7 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign_out"),
     path("needs/new/", views.need_create, name="need_create"),
     path("needs/<int:need_id>/", views.need_detail, name="need"),
+    path("needs/<int:need_id>/answer/", views.need_answer, name="need_answer"),
     path("correction/", views.correction, name="correction"),
     path("consent/", views.consent, name="consent"),
 ]

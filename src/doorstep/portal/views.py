@@ -14,9 +14,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from doorstep.casework.models import NeedStatus
 from doorstep.portal import auth, selectors, services
-from doorstep.portal.forms import CodeForm, CorrectionForm, FeedbackForm, NeedForm, PhoneForm
+from doorstep.portal.forms import (
+    CodeForm,
+    CorrectionForm,
+    FeedbackForm,
+    NeedAnswerForm,
+    NeedForm,
+    PhoneForm,
+)
 from doorstep.privacy.models import ConsentPurpose
-from doorstep.privacy.selectors import consent_state, open_correction_requests
+from doorstep.privacy.selectors import (
+    answered_correction_requests,
+    consent_state,
+    open_correction_requests,
+)
 
 
 def _channel(name: str) -> str:
@@ -112,6 +123,7 @@ def home(request):
         "worker": selectors.paired_worker(resident),
         "consents": consent_state(household.pk),
         "corrections": open_correction_requests(household.pk),
+        "answered_corrections": answered_correction_requests(household.pk),
     }
     return render(request, "portal/home.html", context)
 
@@ -160,7 +172,48 @@ def need_detail(request, need_id: int):
                 return redirect("portal:need", need_id=need.pk)
         else:
             status = 400
-    return render(request, "portal/need_detail.html", {"need": need, "form": form}, status=status)
+    answer_form = NeedAnswerForm() if need.status == NeedStatus.RESOLVED else None
+    return render(
+        request,
+        "portal/need_detail.html",
+        {"need": need, "form": form, "answer_form": answer_form},
+        status=status,
+    )
+
+
+@resident_required
+@require_POST
+def need_answer(request, need_id: int):
+    """Confirm that a resolved need is solved, or dispute it (it reopens)."""
+    need = selectors.own_need(request.resident, need_id, channel=_channel("need_answer"))
+    form = NeedAnswerForm(request.POST)
+    error = None
+    if not form.is_valid():
+        error = _("Say whether the need is solved.")
+    else:
+        try:
+            if form.cleaned_data["answer"] == "confirm":
+                services.resident_need_confirm(
+                    resident=request.resident, need=need, channel=_channel("need_answer")
+                )
+            else:
+                services.resident_need_dispute(
+                    resident=request.resident,
+                    need=need,
+                    words=form.cleaned_data["words"],
+                    channel=_channel("need_answer"),
+                )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    if error:
+        form.add_error(None, error)
+        return render(
+            request,
+            "portal/need_detail.html",
+            {"need": need, "form": None, "answer_form": form},
+            status=400,
+        )
+    return redirect("portal:need", need_id=need.pk)
 
 
 @resident_required

@@ -95,12 +95,13 @@ def _casework_text_clear(need_filter: Q, household_ids: list[int] | None) -> Non
         )
     if not need_ids:
         return
-    Need.objects.filter(pk__in=need_ids).update(title="", description="")
+    Need.objects.filter(pk__in=need_ids).update(title="", description="", resolution_proposed="")
+    apps.get_model("casework", "Notification").objects.filter(need_id__in=need_ids).update(note="")
     apps.get_model("casework", "NeedEvent").objects.filter(need_id__in=need_ids).update(
         note="", detail={}
     )
     apps.get_model("casework", "Referral").objects.filter(need_id__in=need_ids).update(
-        note="", decline_reason=""
+        note="", decline_reason="", outcome=""
     )
     apps.get_model("casework", "Assistance").objects.filter(need_id__in=need_ids).update(
         description=""

@@ -103,3 +103,16 @@ def open_correction_requests(household_id: int) -> QuerySet[CorrectionRequest]:
     return CorrectionRequest.objects.filter(
         household_id=household_id, status=CorrectionStatus.OPEN
     ).order_by("created_at")
+
+
+ANSWERED_SHOWN = 20
+
+
+def answered_correction_requests(household_id: int) -> list[CorrectionRequest]:
+    """The household's answered correction requests, newest answer first (the portal
+    shows each with its answer)."""
+    return list(
+        CorrectionRequest.objects.filter(household_id=household_id)
+        .exclude(status=CorrectionStatus.OPEN)
+        .order_by("-resolved_at", "-id")[:ANSWERED_SHOWN]
+    )

@@ -320,49 +320,102 @@ def need_transition(
             note = (note or "").strip()
             if transition.note_required and not note:
                 raise ValidationError({"note": _("Say why the need is reopened.")})
-            current = _lock_and_check(need, expected_version)
-            if current.status not in transition.sources:
-                raise ValidationError({"action": str(transition.refused)})
-            now = timezone.now()
-            columns: dict[str, Any] = {"status": transition.target}
-            if action == NeedAction.ACKNOWLEDGE:
-                columns["acknowledged_at"] = now
-            elif action == NeedAction.RESOLVE:
-                columns["resolved_at"] = now
-            elif action == NeedAction.CONFIRM:
-                columns["confirmed_at"] = now
-            elif action == NeedAction.REOPEN:
-                ack_due, resolve_due = service_level_due(
-                    category=current.category, urgency=current.urgency, start=now
-                )
-                columns.update(
-                    cycle=current.cycle + 1,
-                    cycle_started_at=now,
-                    acknowledge_due_at=ack_due,
-                    resolve_due_at=resolve_due,
-                    escalation_level=0,
-                    acknowledged_at=None,
-                    resolved_at=None,
-                    confirmed_at=None,
-                )
-            version = _write(current, need, **columns)
-            event_add(
-                need=current,
-                kind=transition.event,
+            transition_apply(
+                need=need,
+                action=action,
                 actor=actor,
-                at=now,
                 note=note,
-                from_status=current.status,
-                to_status=transition.target,
-                detail={"version": version},
+                expected_version=expected_version,
                 client_id=client_id,
+                channel=channel,
             )
-            _audit(actor, current, AuditAction.UPDATE, channel, {"action": action})
     except IntegrityError:
         # The same client UUID raced itself: the first send won, this one is a replay.
         if replayed(NeedEvent, client_id=client_id, actor=actor) is None:
             raise
     return Need.objects.get(pk=need.pk)
+
+
+def transition_apply(
+    *,
+    need: Need,
+    action: str,
+    actor,
+    note: str = "",
+    expected_version: int | None = None,
+    client_id=None,
+    channel: str,
+    detail: dict | None = None,
+    by_resident_id: int | None = None,
+) -> Need:
+    """The step itself, without the role check: need_transition calls it for staff;
+    services.loops for the steps a referral's answer or a resident's confirmation takes
+    (the caller has checked who may). Raises ValidationError naming `action` when the
+    need is not in a status the step leaves from. Call inside a transaction."""
+    transition = TRANSITIONS[action]
+    current = _lock_and_check(need, expected_version)
+    if current.status not in transition.sources:
+        raise ValidationError({"action": str(transition.refused)})
+    now = timezone.now()
+    columns: dict[str, Any] = {"status": transition.target}
+    if action == NeedAction.ACKNOWLEDGE:
+        columns["acknowledged_at"] = now
+    elif action == NeedAction.RESOLVE:
+        columns["resolved_at"] = now
+        columns["resolution_proposed"] = ""
+    elif action == NeedAction.CONFIRM:
+        columns["confirmed_at"] = now
+    elif action == NeedAction.REOPEN:
+        ack_due, resolve_due = service_level_due(
+            category=current.category, urgency=current.urgency, start=now
+        )
+        columns.update(
+            cycle=current.cycle + 1,
+            cycle_started_at=now,
+            acknowledge_due_at=ack_due,
+            resolve_due_at=resolve_due,
+            escalation_level=0,
+            acknowledged_at=None,
+            resolved_at=None,
+            confirmed_at=None,
+        )
+    version = _write(current, need, **columns)
+    event_add(
+        need=current,
+        kind=transition.event,
+        actor=actor,
+        at=now,
+        note=note,
+        from_status=current.status,
+        to_status=transition.target,
+        detail={"version": version, **(detail or {})},
+        client_id=client_id,
+    )
+    audit_record(
+        actor=actor,
+        by_resident_id=by_resident_id,
+        action=AuditAction.UPDATE,
+        object_type="need",
+        object_id=current.pk,
+        household_id=current.household_id,
+        channel=channel,
+        detail={"action": action},
+    )
+    after = Need.objects.get(pk=need.pk)
+    for listener in _transition_listeners:
+        listener(after, action, actor)
+    return after
+
+
+# Called inside the transaction after every step (services.loops: notifications; the
+# relapse watch re-evaluates the household's flags when a need is resolved).
+_transition_listeners: list = []
+
+
+def register_transition_listener(listener) -> None:
+    """`listener(need, action, actor)`; other apps register from AppConfig.ready."""
+    if listener not in _transition_listeners:
+        _transition_listeners.append(listener)
 
 
 def need_acknowledge(*, actor, need: Need, **kwargs: Any) -> Need:

@@ -29,6 +29,7 @@ from doorstep.casework.models import (
     Unit,
     UnitKind,
 )
+from doorstep.casework.services import loops
 from doorstep.casework.services.common import (
     CASEWORK_ROLES,
     M_TRAINING_VOLUNTARY,
@@ -109,6 +110,7 @@ def referral_create(
         referral=referral,
         detail={"unit": unit.pk},
     )
+    loops.on_referral_created(referral=referral, actor=actor)
     _audit(
         actor,
         object_type="referral",
@@ -156,6 +158,7 @@ def referral_accept(*, actor, referral: Referral, note: str = "", channel: str) 
         note=(note or "").strip(),
         referral=referral,
     )
+    loops.on_referral_accepted(referral=referral, actor=actor, channel=channel)
     _audit(
         actor,
         object_type="referral",
@@ -192,6 +195,7 @@ def referral_decline(*, actor, referral: Referral, reason: str, channel: str) ->
         note=reason,
         referral=referral,
     )
+    loops.on_referral_declined(referral=referral, actor=actor, reason=reason)
     _audit(
         actor,
         object_type="referral",
@@ -211,11 +215,14 @@ def referral_record_action(
     referral: Referral,
     note: str,
     completed: bool = False,
+    final: bool = False,
     client_id=None,
     channel: str,
 ) -> Referral:
-    """What the department did. `completed` closes the referral (the need itself is
-    resolved through need_resolve, by the responder or the worker)."""
+    """What the department did. `completed` closes the referral with `note` as its
+    outcome: the need's owner is asked to resolve the need with it prefilled, or, when
+    `final` (the department's answer settles it, e.g. a benefit paid), the need is
+    resolved at once (services.loops)."""
     _check_responder(actor, referral)
     from doorstep.casework.models import NeedEvent
 
@@ -227,6 +234,8 @@ def referral_record_action(
         raise ValidationError({"note": _("Say what was done.")})
     if referral.status != ReferralStatus.ACCEPTED:
         raise ValidationError({"status": _("Accept the referral before recording actions.")})
+    if final and not completed:
+        raise ValidationError({"final": _("Only a completion can be a final answer.")})
     now = timezone.now()
     if completed:
         _move(
@@ -235,6 +244,8 @@ def referral_record_action(
             refused=_("Accept the referral before recording actions."),
             status=ReferralStatus.COMPLETED,
             completed_at=now,
+            outcome=note,
+            outcome_final=bool(final),
         )
     event_add(
         need=referral.need,
@@ -243,9 +254,11 @@ def referral_record_action(
         at=now,
         note=note,
         referral=referral,
-        detail={"completed": completed},
+        detail={"completed": completed, "final": bool(completed and final)},
         client_id=client_id,
     )
+    if completed:
+        loops.on_referral_completed(referral=referral, actor=actor, outcome=note, channel=channel)
     _audit(
         actor,
         object_type="referral",
@@ -374,6 +387,14 @@ def assistance_set_status(
         actor=actor,
         detail={"assistance": assistance.pk, "status": status},
     )
+    if status == BenefitStatus.PAID:
+        loops.help_final(
+            needs=[assistance.need],
+            actor=actor,
+            kind="assistance",
+            object_id=assistance.pk,
+            summary=_("%(benefit)s paid.") % {"benefit": assistance.get_benefit_type_display()},
+        )
     _audit(
         actor,
         object_type="assistance",
@@ -399,6 +420,7 @@ def feedback_record(
     source: str = FeedbackSource.WORKER,
     client_id=None,
     channel: str,
+    by_resident_id: int | None = None,
 ) -> Feedback:
     """The resident's satisfaction with a resolved need, once per cycle. The worker
     records it on the next contact; the resident portal will call this with
@@ -437,12 +459,14 @@ def feedback_record(
         note=feedback.comment,
         detail={"satisfaction": satisfaction, "source": source},
     )
-    _audit(
-        actor,
-        object_type="feedback",
-        pk=feedback.pk,
-        need=need,
+    # One audit row per action: a resident's rating is theirs (by_resident_id).
+    audit_record(
+        actor=actor,
+        by_resident_id=by_resident_id,
         action=AuditAction.CREATE,
+        object_type="feedback",
+        object_id=feedback.pk,
+        household_id=need.household_id,
         channel=channel,
     )
     return feedback

@@ -54,7 +54,9 @@ def test_a_need_goes_from_a_visit_to_the_residents_confirmation(
     inbox = hr.get(f"{BASE}/referrals").json()["items"]
     assert [r["id"] for r in inbox] == [referral["id"]]
     assert hr.post(f"{BASE}/referrals/{referral['id']}/accept", {}).status_code == 200
-    for action in ("start", "resolve"):
+    need = worker.get(f"{BASE}/needs/{need['id']}").json()
+    assert need["status"] == "in_progress"  # accepting set the need in progress
+    for action in ("resolve",):
         response = hr.post(
             f"{BASE}/needs/{need['id']}/transitions",
             {"action": action, "version": need["version"]},

@@ -53,13 +53,12 @@ def test_a_need_from_the_visit_to_the_residents_confirmation(
     worker.click(f"form[action='/casework/needs/{need.pk}/refer/'] button[type=submit]")
     expect(worker.locator(".timeline [data-kind=referred]")).to_have_count(1)
 
-    # The responder accepts, starts and resolves.
+    # The responder accepts (which sets the need in progress) and resolves.
     hr = browser.new_context(locale="zh-CN").new_page()
     sign_in(hr, live_server, "responder")
     hr.goto(f"{live_server.url}/casework/referrals/")
     hr.click("button[name=answer][value=accept]")
     hr.goto(f"{live_server.url}/casework/needs/{need.pk}/")
-    hr.click("button[name=do][value=start]")
     hr.click("button[name=do][value=resolve]")
     expect(hr.locator("[data-status=resolved]")).to_have_count(1)
 

@@ -35,6 +35,11 @@ def referral(worker_a, household_a, bureau, bureau_responder):
     return referral_create(actor=worker_a, need=need, unit=bureau, channel="t")
 
 
+def _overdue():
+    """Reminders only (a new referral and its answers notify too: test_loops.py)."""
+    return Notification.objects.filter(kind="referral_overdue")
+
+
 def _later(referral, hours=1):
     return referral.due_at + dt.timedelta(hours=hours)
 
@@ -49,39 +54,39 @@ def test_an_overdue_referral_reminds_the_unit_and_the_referring_worker(
     referral, worker_a, bureau_responder, responder
 ):
     referral_reminders_send(now=_later(referral))
-    recipients = set(Notification.objects.values_list("recipient_id", flat=True))
+    recipients = set(_overdue().values_list("recipient_id", flat=True))
     assert recipients == {worker_a.pk, bureau_responder.pk}  # not a responder of another unit
 
 
 def test_nothing_is_sent_before_the_due_time(referral):
     referral_reminders_send(now=referral.due_at - dt.timedelta(minutes=1))
-    assert not Notification.objects.exists()
+    assert not _overdue().exists()
 
 
 def test_a_rerun_the_same_day_adds_nothing_and_the_next_day_reminds_again(referral):
     referral_reminders_send(now=_later(referral))
     referral_reminders_send(now=_later(referral, hours=2))
-    assert Notification.objects.count() == 2
+    assert _overdue().count() == 2
     referral_reminders_send(now=_later(referral, hours=26))
-    assert Notification.objects.count() == 4
+    assert _overdue().count() == 4
 
 
 def test_an_answered_referral_stops_reminding_once_declined(referral, bureau_responder):
     referral_accept(actor=bureau_responder, referral=referral, channel="t")
     referral_reminders_send(now=_later(referral))
-    assert Notification.objects.count() == 2  # accepted but not done: still overdue
+    assert _overdue().count() == 2  # accepted but not done: still overdue
     referral_decline(actor=bureau_responder, referral=referral, reason="不在职责内", channel="t")
     assert referral.status == ReferralStatus.DECLINED
     referral_reminders_send(now=_later(referral, hours=30))
-    assert Notification.objects.count() == 2
+    assert _overdue().count() == 2
 
 
 def test_the_page_lists_only_my_notifications_and_marks_them_read(
     referral, worker_a, bureau_responder
 ):
     referral_reminders_send(now=_later(referral))
-    mine = Notification.objects.get(recipient=worker_a)
-    theirs = Notification.objects.get(recipient=bureau_responder)
+    mine = _overdue().get(recipient=worker_a)
+    theirs = _overdue().get(recipient=bureau_responder)
     client = _client(worker_a)
     page = client.get(reverse("casework:notifications")).content.decode()
     assert referral.need.title in page and f"/notifications/{mine.pk}/read/" in page

@@ -47,6 +47,9 @@ def test_a_need_is_referred_accepted_acted_on_and_resolved_by_the_responder(
 ):
     referral = _refer(worker_a, need, bureau)
     referral_accept(actor=bureau_responder, referral=referral, channel="t")
+    # Accepting acknowledged the need and set it in progress (services.loops).
+    need.refresh_from_db()
+    assert need.status == NeedStatus.IN_PROGRESS
     referral_record_action(
         actor=bureau_responder,
         referral=referral,
@@ -55,25 +58,24 @@ def test_a_need_is_referred_accepted_acted_on_and_resolved_by_the_responder(
         channel="t",
     )
     assert referral.status == ReferralStatus.COMPLETED
+    need.refresh_from_db()
+    assert need.resolution_proposed == "安排到建筑工地"
     need = need_transition(
-        actor=worker_a, need=need, action=NeedAction.ACKNOWLEDGE, expected_version=1, channel="t"
+        actor=bureau_responder,
+        need=need,
+        action=NeedAction.RESOLVE,
+        expected_version=need.version,
+        channel="t",
     )
-    for action in (NeedAction.START, NeedAction.RESOLVE):
-        need = need_transition(
-            actor=bureau_responder,
-            need=need,
-            action=action,
-            expected_version=need.version,
-            channel="t",
-        )
     assert need.status == NeedStatus.RESOLVED
     assert list(need.events.values_list("kind", flat=True)) == [
         "opened",
         "referred",
         "referral_accepted",
-        "referral_action",
         "acknowledged",
         "started",
+        "referral_action",
+        "resolve_asked",
         "resolved",
     ]
 

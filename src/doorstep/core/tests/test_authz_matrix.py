@@ -348,6 +348,10 @@ ROUTES: dict[str, Rule] = {
     "livelihoods/residents/<int:resident_id>/seeker/": personal(why="a resident's profile form"),
     "livelihoods/seekers/<int:seeker_id>/": unseeded("a job seeker"),
     "livelihoods/placements/<int:placement_id>/": unseeded("a placement"),
+    "livelihoods/placements/<int:placement_id>/needs/": write(),
+    "livelihoods/placements/<int:placement_id>/end/": write(),
+    "livelihoods/placements/<int:placement_id>/change/": write(),
+    "livelihoods/households/<int:household_id>/income-months/": write(),
     "livelihoods/proposals/": scoped_list("proposals in scope"),
     "livelihoods/proposals/<int:proposal_id>/<slug:action>/": write(),
     "livelihoods/enrolments/<int:enrolment_id>/<slug:action>/": write(),
@@ -412,6 +416,10 @@ ROUTES: dict[str, Rule] = {
     "PUT /api/v1/livelihoods/households/{household_id}/income": write(),
     "PUT /api/v1/livelihoods/households/{household_id}/years/{year}": write(),
     "PUT /api/v1/livelihoods/residents/{resident_id}/seeker": write(),
+    "POST /api/v1/livelihoods/help-links": write(),
+    "POST /api/v1/livelihoods/placements/{placement_id}/end": write(),
+    "POST /api/v1/livelihoods/placements/{placement_id}/change": write(),
+    "POST /api/v1/livelihoods/households/{household_id}/income-months": write(),
     "PUT /api/v1/livelihoods/rules/{rule_id}": write(),
     # --- administration (scoping of each route: administration/tests) -------------------
     "administration/": staff("administration home; administrators and supervisors"),
@@ -493,6 +501,7 @@ ROUTES: dict[str, Rule] = {
     "resident/correction/": resident("a correction request form"),
     "resident/needs/new/": resident("a new need form"),
     "resident/needs/<int:need_id>/": resident("one of the household's needs"),
+    "resident/needs/<int:need_id>/answer/": write(),
     "POST /api/v1/portal/codes": public("asks for a sign-in code"),
     "POST /api/v1/portal/sessions": public("signs in with the code"),
     "DELETE /api/v1/portal/sessions/current": write(),
@@ -506,6 +515,8 @@ ROUTES: dict[str, Rule] = {
     "POST /api/v1/portal/corrections": write(),
     "POST /api/v1/portal/needs": write(),
     "POST /api/v1/portal/needs/{need_id}/feedback": write(),
+    "POST /api/v1/portal/needs/{need_id}/confirm": write(),
+    "POST /api/v1/portal/needs/{need_id}/dispute": write(),
     "PUT /api/v1/portal/consent": write(),
 }
 

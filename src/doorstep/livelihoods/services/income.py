@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.livelihoods.models import (
     HouseholdYear,
+    IncomeMonth,
     IncomeRecord,
     IncomeSource,
     LifeEvent,
@@ -62,14 +64,26 @@ def _year_row(household: Household, year: int) -> HouseholdYear:
 
 
 def _derive(row: HouseholdYear) -> None:
+    """The year's figures from yearly records plus monthly income. Rules compare a year
+    with a year: months are annualised (sum x 12 / months) only when at least
+    DOORSTEP_INCOME_MIN_MONTHS months are recorded; fewer months count for nothing, so
+    a new business's first month (7,000 yuan) never reads as a year's income."""
     figures = IncomeRecord.objects.filter(household_id=row.household_id, year=row.year).aggregate(
         total=Sum("amount"), sources=Count("pk")
     )
     total = figures["total"] or Decimal("0")
-    row.income_total = total
-    row.sources = figures["sources"]
+    sources = figures["sources"]
+    monthly = IncomeMonth.objects.filter(household_id=row.household_id, year=row.year)
+    months = monthly.values("month").distinct().count()
+    if months >= settings.DOORSTEP_INCOME_MIN_MONTHS:
+        month_figures = monthly.aggregate(total=Sum("amount"))
+        total += (month_figures["total"] or Decimal("0")) * 12 / months
+        sources += monthly.values("source").distinct().count()
+    row.income_total = total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    row.sources = sources
+    row.months = months
     row.income_per_person = (total / row.members).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    row.save(update_fields=["income_total", "income_per_person", "sources"])
+    row.save(update_fields=["income_total", "income_per_person", "sources", "months"])
 
 
 def _watch(household: Household) -> None:
@@ -104,6 +118,52 @@ def income_record_set(
         household_id=household.pk,
         channel=channel,
         year=year,
+        source=source,
+    )
+    _watch(household)
+    return row
+
+
+@transaction.atomic
+def income_month_add(
+    *, actor, household: Household, year: int, month: int, source: str, amount, channel: str
+) -> HouseholdYear:
+    """One month of one source's income. A month already recorded for that source is
+    refused (naming `month`): correct it, do not add it twice."""
+    require_role(actor, FIELD_ROLES)
+    year = _check_year(year)
+    if month is None or not 1 <= int(month) <= 12:
+        raise ValidationError({"month": _("Give a month from 1 to 12.")})
+    month = int(month)
+    today = timezone.localdate()
+    if (year, month) > (today.year, today.month):
+        raise ValidationError({"month": _("This month is in the future.")})
+    source = check_choice(source, IncomeSource, field="source")
+    amount = check_amount(amount, field="amount", maximum=MAX_YEARLY_AMOUNT)
+    row = _year_row(household, year)
+    try:
+        with transaction.atomic():
+            IncomeMonth.objects.create(
+                household=household,
+                year=year,
+                month=month,
+                source=source,
+                amount=amount,
+                recorded_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"month": _("This month's income from this source is recorded already.")}
+        ) from None
+    _derive(row)
+    audit(
+        actor,
+        action=AuditAction.CREATE,
+        obj=row,
+        household_id=household.pk,
+        channel=channel,
+        year=year,
+        month=month,
         source=source,
     )
     _watch(household)

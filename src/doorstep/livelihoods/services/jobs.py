@@ -43,6 +43,7 @@ from doorstep.livelihoods.models import (
     TrainingOutcome,
     WorkType,
 )
+from doorstep.livelihoods.services import loops
 from doorstep.livelihoods.services.common import (
     CATALOGUE_ROLES,
     FIELD_ROLES,
@@ -579,7 +580,16 @@ def follow_up_record(
     follow_up.recorded_by = actor
     follow_up.save()
     if not still_employed:
+        loops.placement_end_reason(
+            actor=actor,
+            placement=placement,
+            reason=follow_up.notes or _("Not employed at the follow-up."),
+            on=done_on,
+        )
         _end_placement(actor=actor, placement=placement, ended_on=done_on, channel=channel)
+    elif follow_up.month == 1:
+        # Placed and past the 1-month follow-up: the needs it answers can be resolved.
+        loops.help_reached_end(actor=actor, kind="placement", obj=placement)
     audit(
         actor,
         action=AuditAction.UPDATE,
@@ -591,8 +601,12 @@ def follow_up_record(
 
 
 @transaction.atomic
-def placement_end(*, actor, placement: Placement, ended_on: dt.date, channel: str) -> Placement:
+def placement_end(
+    *, actor, placement: Placement, ended_on: dt.date, reason: str = "", channel: str
+) -> Placement:
+    """End a placement with the reason (kept as a PlacementChange)."""
     require_role(actor, FIELD_ROLES)
+    reason = check_text(reason, field="reason", max_length=2000)
     placement = (
         Placement.objects.select_for_update()
         .select_related("opening", "household")
@@ -604,6 +618,7 @@ def placement_end(*, actor, placement: Placement, ended_on: dt.date, channel: st
         raise ValidationError({"ended_on": _("This date comes before the start date.")})
     if ended_on > timezone.localdate():
         raise ValidationError({"ended_on": _("This date is in the future.")})
+    loops.placement_end_reason(actor=actor, placement=placement, reason=reason, on=ended_on)
     _end_placement(actor=actor, placement=placement, ended_on=ended_on, channel=channel)
     audit(
         actor,
@@ -611,6 +626,7 @@ def placement_end(*, actor, placement: Placement, ended_on: dt.date, channel: st
         obj=placement,
         household_id=placement.household_id,
         channel=channel,
+        reason=reason,
     )
     placement.refresh_from_db()
     return placement

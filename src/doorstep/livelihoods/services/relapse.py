@@ -13,8 +13,11 @@ Set-based, on SQLite and PostgreSQL alike (no Python loop per household):
    (an event flag stays until someone resolves it);
 5. new flags are inserted for facts with no open flag, unless a worker already
    resolved that very fact (same household, rule and basis).
-Then relapse_open_needs opens one need per new flag for the household's paired worker
-through casework.services.need_open: a loop over new flags only, a few a night.
+Then relapse_open_needs gives each household one need per risk episode: new flags
+join the household's open relapse need, or one need is opened for all of them for the
+paired worker through casework.services.need_open (a loop over households with new
+flags only, a few a night). Resolving that need clears its flags at once
+(on_need_transition, registered in apps.py).
 """
 
 from __future__ import annotations
@@ -26,10 +29,19 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from doorstep.casework.models import NeedCategory, NeedStatus, Pairing, Urgency
+from doorstep.casework.models import (
+    UNRESOLVED,
+    Need,
+    NeedCategory,
+    NeedEventKind,
+    NeedStatus,
+    Pairing,
+    Urgency,
+)
 from doorstep.livelihoods.models import (
     FIGURE_RULES,
     ClearReason,
@@ -404,56 +416,123 @@ def relapse_evaluate(
 # --- needs for new flags -------------------------------------------------------------------
 
 
+# Which rule names an episode's category when several fire (the first that fires).
+CATEGORY_ORDER = (
+    RuleKind.ILLNESS_OR_DISABILITY,
+    RuleKind.MEDICAL_SHARE,
+    RuleKind.JOB_LOST,
+    RuleKind.DISASTER,
+    RuleKind.INCOME_DROP,
+    RuleKind.INCOME_BELOW,
+)
+
+
+def _episode_text(flags) -> str:
+    return "\n".join(
+        f"• {flag.rule.get_kind_display()}: {flag_explanation(flag)}" for flag in flags
+    )
+
+
 def relapse_open_needs(*, household_ids=None, batch: int = 500) -> int:
-    """Open a need for each open flag that has none, followed by the household's paired
-    worker (the need is opened in their name, through casework). A household with no
-    paired worker keeps its flag without a need; the supervisor's page counts those.
-    Returns the number of needs opened."""
+    """One need per household risk episode: open flags without a need join the
+    household's open relapse need (its description then lists every flag, and its
+    timeline says what was added), or one need is opened for all of them, followed by
+    the household's paired worker (opened in their name, through casework). A household
+    with no paired worker keeps its flags without a need; the supervisor's page counts
+    those. Returns the number of needs opened."""
     from doorstep.casework.services import need_open
+    from doorstep.casework.services.needs import event_add
 
     opened = 0
-    last_id = 0
+    last_household = 0
     while True:
-        flags = RelapseFlag.objects.filter(
-            status=FlagStatus.OPEN, need__isnull=True, pk__gt=last_id
-        ).select_related("rule", "event")
+        pending = RelapseFlag.objects.filter(
+            status=FlagStatus.OPEN, need__isnull=True, household_id__gt=last_household
+        )
         if household_ids is not None:
-            flags = flags.filter(household_id__in=list(household_ids))
-        chunk = list(flags.order_by("pk")[:batch])
-        if not chunk:
+            pending = pending.filter(household_id__in=list(household_ids))
+        households = sorted(
+            set(pending.order_by("household_id").values_list("household_id", flat=True)[:batch])
+        )
+        if not households:
             return opened
-        last_id = chunk[-1].pk
-        household_of = Household.objects.in_bulk([f.household_id for f in chunk])
+        last_household = households[-1]
+        household_of = Household.objects.in_bulk(households)
         workers = {
             p.household_id: p.worker
             for p in Pairing.objects.active()
-            .filter(household_id__in=household_of)
+            .filter(household_id__in=households)
             .select_related("worker")
         }
-        for flag in chunk:
-            worker = workers.get(flag.household_id)
-            if worker is None:
-                continue
+        open_flags: dict[int, list[RelapseFlag]] = {}
+        for flag in (
+            RelapseFlag.objects.filter(status=FlagStatus.OPEN, household_id__in=households)
+            .select_related("rule", "event", "need")
+            .order_by("household_id", "pk")
+        ):
+            open_flags.setdefault(flag.household_id, []).append(flag)
+        for household_id in households:
+            flags = open_flags.get(household_id, [])
+            new = [f for f in flags if f.need_id is None]
+            episode = next(
+                (f.need for f in flags if f.need is not None and f.need.status in UNRESOLVED),
+                None,
+            )
             with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+                if episode is not None:
+                    RelapseFlag.objects.filter(
+                        pk__in=[f.pk for f in new], need__isnull=True
+                    ).update(need=episode)
+                    in_episode = [f for f in flags if f.need_id in (None, episode.pk)]
+                    Need.objects.filter(pk=episode.pk).update(
+                        description=_episode_text(in_episode), version=F("version") + 1
+                    )
+                    event_add(
+                        need=episode,
+                        kind=NeedEventKind.NOTE,
+                        actor=None,
+                        note=_("Relapse watch added: %(flags)s")
+                        % {"flags": "; ".join(f.rule.get_kind_display() for f in new)},
+                        detail={"source": "relapse_watch", "flags": [f.pk for f in new]},
+                    )
+                    continue
+                worker = workers.get(household_id)
+                if worker is None or not new:
+                    continue
+                lead = min(new, key=lambda f: CATEGORY_ORDER.index(f.rule.kind))
+                title = (
+                    _("Relapse watch: %(rule)s") % {"rule": lead.rule.get_kind_display()}
+                    if len(new) == 1
+                    else _("Relapse watch: %(count)s risks") % {"count": len(new)}
+                )
                 try:
                     need = need_open(
                         actor=worker,
-                        household=household_of[flag.household_id],
-                        category=NEED_CATEGORY[flag.rule.kind],
+                        household=household_of[household_id],
+                        category=NEED_CATEGORY[lead.rule.kind],
                         urgency=Urgency.HIGH,
-                        title=_("Relapse watch: %(rule)s") % {"rule": flag.rule.get_kind_display()},
-                        description=flag_explanation(flag),
+                        title=title,
+                        description=_episode_text(new),
                         channel=CHANNEL,
                     )
                 except PermissionDenied:  # an inactive worker: the supervisor sees the flag
                     continue
-                updated = RelapseFlag.objects.filter(pk=flag.pk, need__isnull=True).update(
-                    need=need
-                )
-                if not updated:  # another run got there first: keep one need per flag
+                updated = RelapseFlag.objects.filter(
+                    pk__in=[f.pk for f in new], need__isnull=True
+                ).update(need=need)
+                if updated != len(new):  # another run got there first: one need per episode
                     transaction.set_rollback(True)
                     continue
             opened += 1
+
+
+def on_need_transition(need, action: str, actor) -> None:
+    """A need holding open flags resolved or confirmed: re-evaluate its household now
+    (step 2 of relapse_evaluate clears the flags as resolved)."""
+    if action not in ("resolve", "confirm"):
+        return
+    if RelapseFlag.objects.filter(need_id=need.pk, status=FlagStatus.OPEN).exists():
+        relapse_evaluate(household_ids=[need.household_id])
 
 
 def relapse_watch_run(*, today: dt.date | None = None) -> dict:

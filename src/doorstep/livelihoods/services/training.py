@@ -236,6 +236,9 @@ def enrolment_complete(
         channel=channel,
         status="completed",
     )
+    from doorstep.livelihoods.services.loops import help_reached_end
+
+    help_reached_end(actor=actor, kind="enrolment", obj=enrolment)
     return enrolment
 
 

@@ -188,10 +188,11 @@ def test_resolving_the_need_clears_the_flag_and_the_same_fact_is_not_raised_agai
     need = Need.objects.get(pk=flag.need_id)
     for action in ("acknowledge", "start", "resolve"):
         need = need_transition(actor=worker_a, need=need, action=action, channel=CH)
-    result = relapse_evaluate()
+    # Cleared at once when the need is resolved, not at the next nightly run.
     flag.refresh_from_db()
-    assert result.cleared_resolved == 1
     assert (flag.status, flag.clear_reason) == (FlagStatus.CLEARED, ClearReason.RESOLVED)
+    result = relapse_evaluate()
+    assert result.cleared_resolved == 0
     assert result.raised == 0 and open_flags(household_a) == []
 
 
