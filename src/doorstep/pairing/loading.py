@@ -56,6 +56,24 @@ def _codes(text: str) -> list[str]:
     return [c.strip().lower() for c in (text or "").split(",") if c.strip()]
 
 
+# Unit membership (casework.UnitMember) and vulnerability are read here only, so a
+# change to either model touches these few lines.
+MEMBER_UNIT = "unit_membership__unit_id"  # staff column: the unit the account belongs to
+
+
+def _members_of(units) -> Q:
+    return Q(**{f"{MEMBER_UNIT}__in": units})
+
+
+def _vulnerable_household_ids(area: Area):
+    """Households under `area` with a vulnerability ("vulnerable first")."""
+    return (
+        HouseholdVulnerability.objects.filter(households_under(area, via="household__"))
+        .values_list("household_id", flat=True)
+        .iterator(chunk_size=20000)
+    )
+
+
 def eligibility_fingerprint() -> dict:
     """Changes to twinnings or unit membership between computing and applying a plan
     make it stale (its eligibility was read before them)."""
@@ -116,11 +134,7 @@ def load(area: Area, *, capacity: int) -> Loaded:
 
     index = {int(pk): i for i, pk in enumerate(h_ids)}
     h_vulnerable = np.zeros(H, dtype=bool)
-    for hid in (
-        HouseholdVulnerability.objects.filter(households_under(area, via="household__"))
-        .values_list("household_id", flat=True)
-        .iterator(chunk_size=20000)
-    ):
+    for hid in _vulnerable_household_ids(area):
         h_vulnerable[index[hid]] = True
     h_need = np.zeros(H, dtype=np.uint32)
     for hid, category in (
@@ -154,12 +168,12 @@ def load(area: Area, *, capacity: int) -> Loaded:
         "languages",
         "skills",
         "area__path",
-        "unit_membership__unit_id",
+        MEMBER_UNIT,
     )
     staff = list(
-        pairable.filter(
-            Q(area__path__gte=low, area__path__lt=high) | Q(unit_membership__unit_id__in=units)
-        ).values_list(*columns)
+        pairable.filter(Q(area__path__gte=low, area__path__lt=high) | _members_of(units)).values_list(
+            *columns
+        )
     )
     found = {row[0] for row in staff}
     elsewhere = sorted(set(current.values()) - found)  # paired here, based elsewhere
@@ -205,6 +219,8 @@ def load(area: Area, *, capacity: int) -> Loaded:
     w_xy_ll = np.full((W, 2), np.nan)
     w_county = np.full(W, -1, dtype=np.int64)
     w_lang_text, w_skill = [], np.zeros(W, dtype=np.uint32)
+    # Officials of a unit (twinned units: the pairing-relatives programme).
+    w_twin = np.array([s[6] is not None for s in staff], dtype=bool).reshape(-1)
     needed = {
         int(p)
         for s in staff
@@ -284,6 +300,7 @@ def load(area: Area, *, capacity: int) -> Loaded:
         cell_county=cell_cty.astype(np.int32),
         class_ptr=class_ptr,
         class_cells=class_cells,
+        w_twin=w_twin,
     )
     return Loaded(
         problem=problem,
