@@ -171,9 +171,9 @@ def load(area: Area, *, capacity: int) -> Loaded:
         MEMBER_UNIT,
     )
     staff = list(
-        pairable.filter(Q(area__path__gte=low, area__path__lt=high) | _members_of(units)).values_list(
-            *columns
-        )
+        pairable.filter(
+            Q(area__path__gte=low, area__path__lt=high) | _members_of(units)
+        ).values_list(*columns)
     )
     found = {row[0] for row in staff}
     elsewhere = sorted(set(current.values()) - found)  # paired here, based elsewhere

@@ -53,7 +53,9 @@ class PairingPlan(models.Model):
     # complete eligible graph, and its cost's excess over the proved lower bound as a
     # share of its pairing cost (0 when proved optimal).
     certified_optimal = models.BooleanField(_("proved optimal"), null=True, blank=True)
-    certified_gap = models.FloatField(_("at most this far above the optimum"), null=True, blank=True)
+    certified_gap = models.FloatField(
+        _("at most this far above the optimum"), null=True, blank=True
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
