@@ -58,7 +58,18 @@ def main() -> None:
     params = Params(processes=args.processes, baseline=not args.no_greedy)
     cpu0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    r = flow.solve(p, params)
+    last = [0]
+
+    def progress(done: int, total: int) -> None:
+        if done != last[0]:
+            last[0] = done
+            print(
+                f"  {done}/{total} parts at {time.perf_counter() - t:.0f} s, "
+                f"load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+
+    r = flow.solve(p, params, progress=progress)
     wall = time.perf_counter() - t
     cpu1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = sum(
