@@ -133,6 +133,9 @@ LANGUAGES = [
     ("ug", "ئۇيغۇرچە"),
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# ISO dates first in every language's input formats; Uyghur's date-and-time on a
+# 24-hour clock (doorstep/formats/__init__.py says why).
+FORMAT_MODULE_PATH = ["doorstep.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")

@@ -19,7 +19,9 @@ class CaseworkConfig(AppConfig):
         # Households paired with a worker outside their area (see casework/scope.py).
         register_scope_extension(scope.paired_households)
         # Welfare checks, pinned at the top of the worker's due list.
-        register_due_items(selectors_welfare.welfare_due_items)
+        register_due_items(
+            selectors_welfare.welfare_due_items, probe=selectors_welfare.welfare_due_probe
+        )
 
         periodic.register(
             "casework.escalate_breached_needs",

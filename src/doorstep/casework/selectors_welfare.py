@@ -367,6 +367,13 @@ def worker_for_reassignment(user, worker_id: int) -> User:
 # --- the due list -------------------------------------------------------------------------------
 
 
+def welfare_due_probe(worker, today: dt.date) -> QuerySet[WelfareCheck] | None:
+    """casework.due_items probe: rows exactly when welfare_due_items has items."""
+    if not _active(worker) or worker.role == Role.ANALYST:
+        return None
+    return my_checks(worker)
+
+
 def welfare_due_items(worker, today: dt.date) -> list[DueItem]:
     """casework.due_items provider (registered in apps.py): the worker's open checks,
     pinned above the contact schedule. One query."""

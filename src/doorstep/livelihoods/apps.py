@@ -18,4 +18,4 @@ class LivelihoodsConfig(AppConfig):
             "livelihoods.relapse_watch_nightly", tasks.relapse_watch_nightly, daily_at_hour=2
         )
         # Placement follow-ups at 1, 3 and 6 months on the worker's due list.
-        register_due_items(due.placement_follow_ups)
+        register_due_items(due.placement_follow_ups, probe=due.open_follow_ups)

@@ -16,32 +16,37 @@ from doorstep.livelihoods.models import PlacementFollowUp, PlacementStatus
 SHOW_DAYS_AHEAD = 7
 
 
+def open_follow_ups(worker, today: dt.date):
+    """The follow-ups placement_follow_ups shows (also its casework.due_items probe):
+    open, due within a week, of active placements the worker follows or of households
+    paired with them; None for a caller who has none."""
+    if not getattr(worker, "is_authenticated", False) or not worker.is_active:
+        return None
+    return PlacementFollowUp.objects.filter(
+        done_on__isnull=True,
+        due_on__lte=today + dt.timedelta(days=SHOW_DAYS_AHEAD),
+        placement__status=PlacementStatus.ACTIVE,
+    ).filter(
+        Q(placement__worker=worker)
+        | Q(
+            placement__household_id__in=Pairing.objects.active()
+            .filter(worker=worker)
+            .values("household_id")
+        )
+    )
+
+
 def placement_follow_ups(worker, today: dt.date) -> list[DueItem]:
     """One query: the open follow-ups of placements the worker follows (or of households
     paired with them), the earliest per placement."""
-    if not getattr(worker, "is_authenticated", False) or not worker.is_active:
+    follow_ups = open_follow_ups(worker, today)
+    if follow_ups is None:
         return []
-    rows = (
-        PlacementFollowUp.objects.filter(
-            done_on__isnull=True,
-            due_on__lte=today + dt.timedelta(days=SHOW_DAYS_AHEAD),
-            placement__status=PlacementStatus.ACTIVE,
-        )
-        .filter(
-            Q(placement__worker=worker)
-            | Q(
-                placement__household_id__in=Pairing.objects.active()
-                .filter(worker=worker)
-                .values("household_id")
-            )
-        )
-        .select_related(
-            "placement__household",
-            "placement__opening__employer",
-            "placement__seeker__resident",
-        )
-        .order_by("placement_id", "month")
-    )
+    rows = follow_ups.select_related(
+        "placement__household",
+        "placement__opening__employer",
+        "placement__seeker__resident",
+    ).order_by("placement_id", "month")
     items: list[DueItem] = []
     seen: set[int] = set()
     for row in rows:

@@ -23,8 +23,8 @@ class PortalConfig(AppConfig):
         )
 
         register_consent_listener(_refresh_schedule)
-        register_due_items(due.consent_withdrawn_items)
-        register_due_items(due.correction_request_items)
+        register_due_items(due.consent_withdrawn_items, probe=due.withdrawn_consents)
+        register_due_items(due.correction_request_items, probe=due.open_corrections)
 
 
 def _refresh_schedule(household_id: int, purpose: str, given: bool) -> None:

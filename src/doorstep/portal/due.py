@@ -5,8 +5,9 @@
   missing from the schedule is never a mystery;
 - a correction request the resident sent from the portal and nobody has answered.
 
-Each provider is one query (its rows joined to the worker's active pairings) when it
-has nothing to show, and two or three when it has: whatever the worker's load.
+Each provider registers a probe (the same rows), so a worker with nothing here costs
+the due list no query of its own (casework.due_items answers every probe in one); a
+provider with something to show takes two or three queries, whatever the worker's load.
 """
 
 from __future__ import annotations
@@ -30,9 +31,22 @@ from doorstep.privacy.models import (
 from doorstep.registry.models import Relationship, Resident
 
 
-def _paired_ids(worker) -> list[int]:
-    return list(
-        Pairing.objects.active().filter(worker=worker).values_list("household_id", flat=True)
+def _paired(worker):
+    # A subquery, not a list: one round trip, and the probes below reuse it.
+    return Pairing.objects.active().filter(worker=worker).values("household_id")
+
+
+def withdrawn_consents(worker, today: dt.date):
+    """What consent_withdrawn_items shows; also its casework.due_items probe."""
+    return Consent.objects.filter(
+        household_id__in=_paired(worker), purpose=ConsentPurpose.CONTACTS, given=False
+    )
+
+
+def open_corrections(worker, today: dt.date):
+    """What correction_request_items shows; also its casework.due_items probe."""
+    return CorrectionRequest.objects.filter(
+        household_id__in=_paired(worker), status=CorrectionStatus.OPEN
     )
 
 
@@ -46,12 +60,7 @@ def _heads(ids) -> dict[int, tuple[str, str]]:
 
 
 def consent_withdrawn_items(worker, today: dt.date) -> list[DueItem]:
-    ids = _paired_ids(worker)
-    withdrawn = list(
-        Consent.objects.filter(
-            household_id__in=ids, purpose=ConsentPurpose.CONTACTS, given=False
-        ).values_list("household_id", "changed_at")
-    )
+    withdrawn = list(withdrawn_consents(worker, today).values_list("household_id", "changed_at"))
     if not withdrawn:
         return []
     hids = [hid for hid, _at in withdrawn]
@@ -87,9 +96,8 @@ def consent_withdrawn_items(worker, today: dt.date) -> list[DueItem]:
 
 
 def correction_request_items(worker, today: dt.date) -> list[DueItem]:
-    ids = _paired_ids(worker)
     requests = list(
-        CorrectionRequest.objects.filter(household_id__in=ids, status=CorrectionStatus.OPEN)
+        open_corrections(worker, today)
         .order_by("created_at")
         .values_list("pk", "household_id", "created_at")
     )

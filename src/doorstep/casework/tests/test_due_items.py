@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 def providers(monkeypatch):
     registered: list = []
     monkeypatch.setattr(due_items, "_providers", registered)
+    monkeypatch.setattr(due_items, "_probes", {})
     return registered
 
 
@@ -56,3 +57,33 @@ def test_without_providers_the_due_list_has_no_extra_section(providers, client, 
     client.force_login(worker_a)
     assert "Also due" not in client.get(reverse("casework:home")).content.decode()
     assert client.get("/api/v1/casework/due").json()["items"] == []
+
+
+def test_a_provider_is_called_only_when_its_probe_finds_rows(providers, worker_a, worker_b):
+    from doorstep.accounts.models import User
+
+    calls = []
+
+    def items(worker, today):
+        calls.append(worker.username)
+        return [DueItem("probed", "Probed item", today, "/x/9")]
+
+    def probe(worker, today):
+        # Rows exactly for worker A: the provider must not run for B.
+        return User.objects.filter(pk=worker_a.pk, username=worker.username)
+
+    due_items.register_due_items(items, probe=probe)
+    due_items.register_due_items(_items_for)  # no probe: always called
+    today = dt.date(2026, 11, 22)
+    assert "Probed item" in [i.label for i in due_items.due_items_for(worker_a, today)]
+    assert "Probed item" not in [i.label for i in due_items.due_items_for(worker_b, today)]
+    assert calls == [worker_a.username]
+    assert len(due_items.due_items_for(worker_b, today)) == 3  # the unprobed provider's
+
+
+def test_a_probe_that_answers_none_skips_its_provider_without_a_query(
+    providers, worker_a, django_assert_num_queries
+):
+    due_items.register_due_items(lambda w, t: [DueItem("x", "X", t, "/x")], probe=lambda w, t: None)
+    with django_assert_num_queries(0):
+        assert due_items.due_items_for(worker_a, dt.date(2026, 11, 22)) == []

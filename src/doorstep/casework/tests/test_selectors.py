@@ -213,3 +213,13 @@ def test_the_summary_lists_the_most_overdue_workers_but_counts_them_all(
     assert sum(t.households for t in summary.teams) == 4  # teams still count everyone
     one = overdue_summary(team_leader, areas["township"], today=TODAY, worker_id=other.pk)
     assert [w.worker_id for w in one.workers] == [other.pk]
+
+
+def test_with_every_app_registered_an_empty_due_list_asks_one_query_more(
+    worker_a, three_households, django_assert_num_queries
+):
+    # Welfare checks, placement follow-ups, withdrawn consent and corrections each have a
+    # probe; all of them are answered by one query when none has anything to show.
+    with django_assert_num_queries(3):
+        due = due_list_for(worker_a, today=TODAY)
+    assert due.items == []

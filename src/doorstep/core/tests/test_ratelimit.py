@@ -114,3 +114,22 @@ def test_the_cache_backend_counts_in_redis_when_it_is_there(settings):
     finally:
         ratelimit.cache = original
         shared.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counts_commit_without_waiting_for_the_disk_only_in_their_own_transaction():
+    # docs/decisions/0005: the counter's own commit is asynchronous on PostgreSQL; a
+    # caller's transaction never is.
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from doorstep.core import ratelimit
+
+    with CaptureQueriesContext(connection) as alone:
+        counts, _ = ratelimit.count(["ip:192.0.2.1"], window=60, now=1_000_000)
+    with transaction.atomic(), CaptureQueriesContext(connection) as inside:
+        ratelimit.count(["ip:192.0.2.1"], window=60, now=1_000_000)
+    relaxed = ["synchronous_commit" in q["sql"] for q in alone.captured_queries]
+    assert counts == {"ip:192.0.2.1": 1}
+    assert any(relaxed) == (connection.vendor == "postgresql")
+    assert not any("synchronous_commit" in q["sql"] for q in inside.captured_queries)

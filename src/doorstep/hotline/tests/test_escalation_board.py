@@ -88,3 +88,17 @@ def test_escalated_board_query_count_does_not_grow(
     with django_assert_num_queries(len(few.captured_queries)):
         body = client.get("/hotline/board/rows/").content.decode()
     assert 'data-escalations="5"' in body
+
+
+def test_the_board_counts_down_to_the_resolution_deadline(client, worker_a, office):
+    # `timeuntil` had its arguments reversed: 8 hours left showed as "0 minutes".
+    call = services.call_take(
+        actor=worker_a, office=office, category="lift_entrapment", channel="t"
+    )
+    Call.objects.filter(pk=call.pk).update(
+        resolve_due_at=timezone.now() + dt.timedelta(hours=8, minutes=30)
+    )
+    client.force_login(worker_a)
+    body = client.get(f"/hotline/board/rows/?office={office.pk}").content.decode()
+    assert "8\xa0hours" in body and "left to resolve" in body
+    assert "0\xa0minutes left" not in body

@@ -76,6 +76,10 @@ def test_worker_finds_a_household_edits_its_phone_and_reads_it_in_uyghur(
     # The map stands on a plain background (no tile server in tests).
     expect(page.locator("#household-map.leaflet-container")).to_be_visible()
     expect(page.locator("#household-map path.leaflet-interactive")).to_have_count(1)
+    # Leaflet's own English button titles are replaced by the page's language.
+    expect(page.locator("#household-map .leaflet-control-zoom-in")).to_have_attribute(
+        "title", "放大"
+    )
     if SCREENSHOTS:
         page.set_viewport_size({"width": 1280, "height": 900})
         page.screenshot(path=f"{SCREENSHOTS}/household-desktop-zh.png", full_page=True)
@@ -87,6 +91,9 @@ def test_worker_finds_a_household_edits_its_phone_and_reads_it_in_uyghur(
     expect(page.locator("h1 bdi")).to_have_text(guli.household_no)
     expect(page.locator("html")).to_have_attribute("lang", "ug")
     expect(page.locator("h1")).to_contain_text("ئائىلە")
+    expect(page.locator("#household-map .leaflet-control-zoom-out")).to_have_attribute(
+        "title", "كىچىكلىتىش"
+    )
     direction = page.evaluate("getComputedStyle(document.body).direction")
     assert direction == "rtl"
     # Mirrored: the brand sits at the right edge of the top bar.

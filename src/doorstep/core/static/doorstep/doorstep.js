@@ -66,4 +66,27 @@
     });
   }
   window.addEventListener("load", initMaps);
+
+  // Leaflet titles its zoom buttons in English whichever app made the map; the page's
+  // language gives the words (data-map-zoom-in/-out on <html>, translated in base.html).
+  // Every map on the page, including ones an htmx swap adds later, is relabelled.
+  function translateMapControls(root) {
+    var html = document.documentElement;
+    var words = { in: html.dataset.mapZoomIn, out: html.dataset.mapZoomOut };
+    if (!words.in || !words.out) return;
+    (root || document).querySelectorAll(".leaflet-control-zoom-in, .leaflet-control-zoom-out")
+      .forEach(function (button) {
+        var word = button.classList.contains("leaflet-control-zoom-in") ? words.in : words.out;
+        if (button.getAttribute("title") !== word) {
+          button.setAttribute("title", word);
+          button.setAttribute("aria-label", word);
+        }
+      });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    translateMapControls(document);
+    new MutationObserver(function () {
+      translateMapControls(document);
+    }).observe(document.body, { childList: true, subtree: true });
+  });
 })();
