@@ -124,6 +124,8 @@ def _http_error(request, exc: HttpError):
 
 # Routers register themselves here; import order is the order in the docs.
 from doorstep.accounts.api import me_router, tokens_router  # noqa: E402
+from doorstep.administration.api_setup import router as setup_router  # noqa: E402
+from doorstep.administration.api_staff import router as staff_router  # noqa: E402
 from doorstep.areas.api import router as areas_router  # noqa: E402
 from doorstep.casework.api import router as casework_router  # noqa: E402
 from doorstep.hotline.api import router as hotline_router  # noqa: E402
@@ -137,6 +139,8 @@ from doorstep.registry.api_imports import exports_router, imports_router  # noqa
 
 api.add_router("/v1/me", me_router, tags=["accounts"])
 api.add_router("/v1/tokens", tokens_router, tags=["accounts"])
+api.add_router("/v1/staff", staff_router, tags=["administration"])
+api.add_router("/v1/setup", setup_router, tags=["administration"])
 api.add_router("/v1/areas", areas_router, tags=["areas"])
 api.add_router("/v1/households", registry_router, tags=["households"])
 api.add_router("/v1/imports", imports_router, tags=["imports"])

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "doorstep.pairing",
     "doorstep.insights",
     "doorstep.portal",
+    "doorstep.administration",
 ]
 
 MIDDLEWARE = [

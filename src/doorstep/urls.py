@@ -17,6 +17,7 @@ urlpatterns = [
     path("insights/", include("doorstep.insights.urls")),
     path("resident/", include("doorstep.portal.urls")),
     path("privacy/", include("doorstep.privacy.urls")),
+    path("administration/", include("doorstep.administration.urls")),
     path("admin/", admin.site.urls),
     path("", include("doorstep.registry.urls")),
 ]

@@ -24,6 +24,10 @@ ROLES_THAT_EDIT_REGISTRY = frozenset({Role.WORKER, Role.TEAM_LEADER, Role.SUPERV
 ROLES_THAT_IMPORT = frozenset({Role.TEAM_LEADER, Role.SUPERVISOR, Role.ADMIN})
 
 
+def _is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
 class User(AbstractUser):
     """A staff account. Every account is scoped to one area subtree."""
 
@@ -49,6 +53,16 @@ class User(AbstractUser):
         verbose_name = _("staff account")
         verbose_name_plural = _("staff accounts")
         indexes = [models.Index(fields=["area", "role"], name="user_area_role")]
+
+    def get_full_name(self) -> str:
+        """Family name first, as Chinese names are written (张伟), with no space
+        between Han characters. Names without a family name (Uyghur names, "given·
+        father's given": 艾力·买买提) are kept whole in `first_name`."""
+        family, given = self.last_name.strip(), self.first_name.strip()
+        if not family or not given:
+            return family or given
+        joiner = "" if _is_han(family[-1]) and _is_han(given[0]) else " "
+        return f"{family}{joiner}{given}"
 
     @property
     def language_list(self) -> list[str]:

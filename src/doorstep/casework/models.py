@@ -61,17 +61,26 @@ class Unit(models.Model):
 
 
 class UnitMember(models.Model):
-    """Which unit a staff account belongs to: a unit's paired staff, or a department's
-    responders. A separate table so the accounts app knows nothing of casework."""
+    """Which units a staff account belongs to: a unit's paired staff, or a department's
+    responders. A separate table so the accounts app knows nothing of casework.
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_membership"
+    One person may answer for several units (a row per unit). Reads go through
+    `casework.membership` (`unit_ids_of`, `unit_active_members`); removing a member
+    deletes the row (the audit log keeps the history), and a responder moved away keeps
+    sight of the referrals they answered themselves (casework.selectors)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_memberships"
     )
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="members")
+    joined_at = models.DateTimeField(_("member since"), default=timezone.now)
 
     class Meta:
         verbose_name = _("unit member")
         verbose_name_plural = _("unit members")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="unit_member_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.unit_id}"

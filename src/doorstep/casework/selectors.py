@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from doorstep.accounts.models import Role, User
-from doorstep.areas.models import Area
+from doorstep.areas.models import Area, subtree_range
 from doorstep.casework.due_items import DueItem, due_items_for
 from doorstep.casework.models import (
     Contact,
@@ -36,7 +36,7 @@ from doorstep.casework.models import (
     VisitPolicy,
 )
 from doorstep.casework.services.common import CASEWORK_ROLES, PAIRABLE_ROLES, PAIRING_ROLES
-from doorstep.casework.services.needs import responder_unit_id
+from doorstep.casework.services.needs import responder_unit_ids
 from doorstep.casework.services.schedule import (
     DEFAULT_INTERVAL_DAYS,
     DEFAULT_VULNERABLE_INTERVAL_DAYS,
@@ -137,13 +137,10 @@ def needs_visible_to(user) -> QuerySet[Need]:
     if not _active(user):
         return Need.objects.none()
     if user.role == Role.RESPONDER:
-        unit_id = responder_unit_id(user)
-        if unit_id is None:
-            return Need.objects.none()
         return Need.objects.filter(
-            pk__in=Referral.objects.filter(unit_id=unit_id, status__in=_RESPONDER_STATUSES).values(
-                "need_id"
-            )
+            pk__in=_responder_referrals(user)
+            .filter(status__in=_RESPONDER_STATUSES)
+            .values("need_id")
         )
     if user.role not in CASEWORK_ROLES:
         return Need.objects.none()
@@ -187,12 +184,21 @@ def escalated_needs_visible_to(user) -> QuerySet[Need]:
 # --- referrals and units -----------------------------------------------------------------
 
 
+def _responder_referrals(user) -> QuerySet[Referral]:
+    """A responder sees every referral of the units they belong to now, and, after
+    leaving a unit (moved to another department), the referrals they answered
+    themselves there: their own work stays readable, while the old unit's other and
+    new referrals go to its present members. Acting on a referral still needs
+    membership of its unit (services.referrals)."""
+    unit_ids = responder_unit_ids(user)
+    return Referral.objects.filter(Q(unit_id__in=unit_ids) | Q(responded_by=user))
+
+
 def referrals_visible_to(user) -> QuerySet[Referral]:
     if not _active(user):
         return Referral.objects.none()
     if user.role == Role.RESPONDER:
-        unit_id = responder_unit_id(user)
-        return Referral.objects.filter(unit_id=unit_id) if unit_id else Referral.objects.none()
+        return _responder_referrals(user)
     if user.role not in CASEWORK_ROLES:
         return Referral.objects.none()
     return Referral.objects.filter(need_id__in=needs_visible_to(user).values("pk"))
@@ -455,11 +461,12 @@ def _pairing_role(user) -> bool:
 
 
 def households_for_pairing(
-    user, *, area: Area | None = None, unpaired: bool = False
+    user, *, area: Area | None = None, unpaired: bool = False, orphaned: bool = False
 ) -> QuerySet[Household]:
     """Households a team leader (supervisor, administrator) may pair, with the active
     pairing's id and worker annotated (one subquery each on the one-active-pairing
-    index)."""
+    index). `orphaned`: only those whose paired worker's account was deactivated
+    (administration): they need a new worker."""
     if not _pairing_role(user):
         return Household.objects.none()
     qs = households_visible_to(user)
@@ -468,9 +475,29 @@ def households_for_pairing(
     active = Pairing.objects.active().filter(household_id=OuterRef("pk"))
     if unpaired:
         qs = qs.filter(~Exists(active))
+    if orphaned:
+        qs = qs.filter(Exists(active.filter(worker__is_active=False)))
     return qs.select_related("area").annotate(
         pairing_id=Subquery(active.values("pk")[:1]),
         paired_worker=Subquery(active.values("worker__username")[:1]),
+        paired_worker_active=Subquery(active.values("worker__is_active")[:1]),
+    )
+
+
+def households_needing_new_worker_count(user, *, area: Area) -> int:
+    """How many households of `area` are still paired with a deactivated account."""
+    if not _pairing_role(user):
+        return 0
+    low, high = subtree_range(area.path)
+    return (
+        Pairing.objects.active()
+        .filter(
+            worker__is_active=False,
+            household__area_path__gte=low,
+            household__area_path__lt=high,
+            household_id__in=households_visible_to(user).values("pk"),
+        )
+        .count()
     )
 
 
@@ -496,7 +523,7 @@ def pairable_workers_for(user) -> QuerySet[User]:
     )
     return (
         User.objects.filter(is_active=True, role__in=PAIRABLE_ROLES)
-        .filter(Q(area_id__in=area_ids) | Q(unit_membership__unit_id__in=twinned_units))
+        .filter(Q(area_id__in=area_ids) | Q(unit_memberships__unit_id__in=twinned_units))
         .distinct()
         .order_by("username")
     )

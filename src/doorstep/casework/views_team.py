@@ -57,12 +57,17 @@ def pairing_screen(request):
     area_id = _int_param(request, "area")
     area = area_for(user, area_id) if area_id else user.area
     unpaired = request.GET.get("unpaired") == "1"
-    qs = selectors.households_for_pairing(user, area=area, unpaired=unpaired)
+    orphaned = request.GET.get("orphaned") == "1"
+    qs = selectors.households_for_pairing(user, area=area, unpaired=unpaired, orphaned=orphaned)
     try:
         page = keyset_page(qs, key="pk", cursor=request.GET.get("cursor"), size=PAGE_SIZE)
     except BadCursor:
         page = keyset_page(qs, key="pk", cursor=None, size=PAGE_SIZE)
-    query = {"area": area.pk, "unpaired": "1" if unpaired else ""}
+    query = {
+        "area": area.pk,
+        "unpaired": "1" if unpaired else "",
+        "orphaned": "1" if orphaned else "",
+    }
     return render(
         request,
         "casework/pairing_screen.html",
@@ -70,6 +75,8 @@ def pairing_screen(request):
             "area": area,
             "children": areas_visible_to(user).filter(parent=area).order_by("code"),
             "unpaired": unpaired,
+            "orphaned": orphaned,
+            "orphaned_count": selectors.households_needing_new_worker_count(user, area=area),
             "page": page,
             "next_url": (
                 f"?{urlencode({**query, 'cursor': page.next_cursor})}" if page.next_cursor else ""

@@ -31,6 +31,11 @@ class Office(models.Model):
     )
     phone = models.CharField(_("duty phone"), max_length=20, blank=True)
     min_officers = models.PositiveSmallIntegerField(_("officers needed at every hour"), default=1)
+    # Comma-wrapped CallCategory codes the office's duty room takes (",power,water,");
+    # empty: every category. Set by administrators (administration pages and API).
+    categories = models.CharField(_("service categories"), max_length=255, blank=True)
+    # A retired office keeps its calls and rosters; it takes no new call.
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("office")
@@ -39,6 +44,10 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def category_list(self) -> list[str]:
+        return [c for c in self.categories.split(",") if c]
 
 
 class HolidayKind(models.TextChoices):

@@ -56,15 +56,8 @@ def _codes(text: str) -> list[str]:
     return [c.strip().lower() for c in (text or "").split(",") if c.strip()]
 
 
-# Unit membership (casework.UnitMember) and vulnerability are read here only, so a
-# change to either model touches these few lines.
-MEMBER_UNIT = "unit_membership__unit_id"  # staff column: the unit the account belongs to
-
-
-def _members_of(units) -> Q:
-    return Q(**{f"{MEMBER_UNIT}__in": units})
-
-
+# Vulnerability is read here only ("vulnerable first"), so a move of it from households
+# to residents touches this one function.
 def _vulnerable_household_ids(area: Area):
     """Households under `area` with a vulnerability ("vulnerable first")."""
     return (
@@ -168,18 +161,27 @@ def load(area: Area, *, capacity: int) -> Loaded:
         "languages",
         "skills",
         "area__path",
-        MEMBER_UNIT,
     )
     staff = list(
         pairable.filter(
-            Q(area__path__gte=low, area__path__lt=high) | _members_of(units)
-        ).values_list(*columns)
+            Q(area__path__gte=low, area__path__lt=high) | Q(unit_memberships__unit_id__in=units)
+        )
+        .distinct()
+        .values_list(*columns)
     )
     found = {row[0] for row in staff}
     elsewhere = sorted(set(current.values()) - found)  # paired here, based elsewhere
     for i in range(0, len(elsewhere), 5000):
         staff += list(pairable.filter(pk__in=elsewhere[i : i + 5000]).values_list(*columns))
     staff.sort(key=lambda row: row[0])
+    # A member of several units (casework.membership) serves the villages of each.
+    staff_units: dict[int, list[int]] = {}
+    staff_ids = [row[0] for row in staff]
+    for i in range(0, len(staff_ids), 5000):
+        for user_id, unit_id in UnitMember.objects.filter(
+            user_id__in=staff_ids[i : i + 5000]
+        ).values_list("user_id", "unit_id"):
+            staff_units.setdefault(user_id, []).append(unit_id)
     W = len(staff)
     w_ids = np.array([s[0] for s in staff], dtype=np.int64)
     w_index = {int(pk): i for i, pk in enumerate(w_ids)}
@@ -220,7 +222,7 @@ def load(area: Area, *, capacity: int) -> Loaded:
     w_county = np.full(W, -1, dtype=np.int64)
     w_lang_text, w_skill = [], np.zeros(W, dtype=np.uint32)
     # Officials of a unit (twinned units: the pairing-relatives programme).
-    w_twin = np.array([s[6] is not None for s in staff], dtype=bool).reshape(-1)
+    w_twin = np.array([bool(staff_units.get(s[0])) for s in staff], dtype=bool).reshape(-1)
     needed = {
         int(p)
         for s in staff
@@ -233,7 +235,8 @@ def load(area: Area, *, capacity: int) -> Loaded:
             "pk", "level", "latitude", "longitude", "path"
         ):
             ancestors[a["pk"]] = a
-    for i, (_pk, lat, lon, langs, skills, path, unit_id) in enumerate(staff):
+    for i, (_pk, lat, lon, langs, skills, path) in enumerate(staff):
+        unit_ids = tuple(sorted(staff_units.get(_pk, ())))
         ids = [int(p) for p in (path or "").strip("/").split("/") if p]
         if lat is None or lon is None:
             lat, lon = located(ids)
@@ -242,12 +245,12 @@ def load(area: Area, *, capacity: int) -> Loaded:
         w_lang_text.append(langs)
         for code in _codes(skills):
             w_skill[i] |= SKILL_BIT.get(code, 0)
-        key = ("unit", unit_id) if unit_id is not None else ("area", path or "")
+        key = ("unit", unit_ids) if unit_ids else ("area", path or "")
         if key not in class_key:
             class_key[key] = len(class_rows)
-            if unit_id is not None:
+            if unit_ids:
                 covered = sorted(
-                    {c for p in unit_villages.get(unit_id, []) for c in cells_under(p)}
+                    {c for u in unit_ids for p in unit_villages.get(u, []) for c in cells_under(p)}
                 )
             else:
                 covered = cells_under(path) if path else []

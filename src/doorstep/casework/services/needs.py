@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doorstep.accounts.models import Role
+from doorstep.casework.membership import unit_ids_of
 from doorstep.casework.models import (
     UNRESOLVED,
     Need,
@@ -32,7 +33,6 @@ from doorstep.casework.models import (
     Referral,
     ReferralStatus,
     ServiceLevel,
-    UnitMember,
     Urgency,
 )
 from doorstep.casework.services.common import (
@@ -132,20 +132,20 @@ def service_level_due(
     return start + dt.timedelta(hours=ack), start + dt.timedelta(hours=resolve)
 
 
-def responder_unit_id(user) -> int | None:
+def responder_unit_ids(user) -> list[int]:
+    """The units whose referrals a responder answers (several: casework.membership)."""
     if user.role != Role.RESPONDER:
-        return None
-    return UnitMember.objects.filter(user=user).values_list("unit_id", flat=True).first()
+        return []
+    return unit_ids_of(user)
 
 
 def _check_responder_reach(actor, need: Need) -> None:
     """A responder acts only on needs referred to their unit and not declined."""
     if actor.role != Role.RESPONDER:
         return
-    unit_id = responder_unit_id(actor)
     if not Referral.objects.filter(
         need=need,
-        unit_id=unit_id,
+        unit_id__in=responder_unit_ids(actor),
         status__in=[ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED],
     ).exists():
         raise PermissionDenied(_("Accept the referral before working on this need."))

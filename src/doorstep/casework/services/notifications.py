@@ -15,12 +15,12 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from doorstep.casework.membership import members_by_unit
 from doorstep.casework.models import (
     Notification,
     NotificationKind,
     Referral,
     ReferralStatus,
-    UnitMember,
 )
 
 BATCH_SIZE = 2000
@@ -43,11 +43,7 @@ def referral_reminders_send(*, now: dt.datetime | None = None) -> int:
         )
         if not rows:
             return done
-        members: dict[int, list[int]] = {}
-        for unit_id, user_id in UnitMember.objects.filter(
-            unit_id__in={r[2] for r in rows}, user__is_active=True
-        ).values_list("unit_id", "user_id"):
-            members.setdefault(unit_id, []).append(user_id)
+        members = members_by_unit(r[2] for r in rows)
         notifications = []
         for referral_id, need_id, unit_id, referred_by in rows:
             recipients = set(members.get(unit_id, []))

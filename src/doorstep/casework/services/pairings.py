@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.areas.models import Area
-from doorstep.casework.models import ContactSchedule, Pairing, Twinning, UnitMember
+from doorstep.casework.membership import unit_ids_of
+from doorstep.casework.models import ContactSchedule, Pairing, Twinning
 from doorstep.casework.services.common import (
     PAIRABLE_ROLES,
     PAIRING_ROLES,
@@ -55,13 +56,14 @@ def _check_worker(worker) -> None:
 
 def ineligible_households(*, worker, households: list[Household]) -> list[Household]:
     """The households `worker` may not be paired with (twinning or area rule)."""
-    membership = UnitMember.objects.filter(user=worker).select_related("unit").first()
-    if membership is not None:
+    unit_ids = unit_ids_of(worker)
+    if unit_ids:
+        # A member of several units serves the twinned villages of each.
         village_paths = list(
             Area.objects.filter(
-                pk__in=Twinning.objects.filter(
-                    unit_id=membership.unit_id, ended_on__isnull=True
-                ).values("village_id")
+                pk__in=Twinning.objects.filter(unit_id__in=unit_ids, ended_on__isnull=True).values(
+                    "village_id"
+                )
             ).values_list("path", flat=True)
         )
         return [h for h in households if not any(h.area.path.startswith(p) for p in village_paths)]

@@ -29,7 +29,7 @@ from doorstep.casework.models import (
     Unit,
 )
 from doorstep.casework.services.common import CASEWORK_ROLES, replayed, require_role
-from doorstep.casework.services.needs import _check_responder_reach, event_add, responder_unit_id
+from doorstep.casework.services.needs import _check_responder_reach, event_add, responder_unit_ids
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 
@@ -113,7 +113,7 @@ def _check_responder(actor, referral: Referral) -> None:
     if actor.role == Role.ADMIN:
         return
     require_role(actor, frozenset({Role.RESPONDER}))
-    if responder_unit_id(actor) != referral.unit_id:
+    if referral.unit_id not in responder_unit_ids(actor):
         raise PermissionDenied(_("This referral was sent to another unit."))
 
 

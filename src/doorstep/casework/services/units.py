@@ -2,7 +2,8 @@
 
 Plain rows, but each change is audited and checked here so that the page (and any
 later API) share the rules: only administrators, only within their own area, a
-twinning is with a village, a staff account belongs to one unit at a time.
+twinning is with a village, a staff account belongs to a unit once (and to as many
+units as it serves).
 """
 
 from __future__ import annotations
@@ -114,26 +115,27 @@ def unit_member_add(*, actor, unit: Unit, user, channel: str) -> UnitMember:
     require_role(actor, UNIT_ROLES)
     if user is None or not user.is_active:
         raise ValidationError({"user": _("There is no active staff account with this name.")})
-    existing = UnitMember.objects.filter(user=user).select_related("unit").first()
-    if existing is not None:
-        raise ValidationError(
-            {
-                "user": _("%(user)s already belongs to %(unit)s.")
-                % {"user": user.username, "unit": existing.unit.name}
-            }
-        )
+    duplicate = ValidationError(
+        {
+            "user": _("%(user)s already belongs to %(unit)s.")
+            % {"user": user.username, "unit": unit.name}
+        }
+    )
+    if UnitMember.objects.filter(user=user, unit=unit).exists():
+        raise duplicate
     try:
         with transaction.atomic():
             member = UnitMember.objects.create(user=user, unit=unit)
     except IntegrityError:
-        raise ValidationError({"user": _("This account was added to a unit just now.")}) from None
+        raise duplicate from None
     _audit(actor, AuditAction.CREATE, "unit_member", member.pk, channel, unit=unit.pk)
     return member
 
 
 @transaction.atomic
 def unit_member_remove(*, actor, member: UnitMember, channel: str) -> None:
-    """Remove a member. Their pairings stay; a responder stops seeing the unit's referrals."""
+    """Remove a member. Their pairings stay; a responder stops seeing the unit's
+    referrals except those they answered themselves (casework.selectors)."""
     require_role(actor, UNIT_ROLES)
     pk, unit_id = member.pk, member.unit_id
     member.delete()

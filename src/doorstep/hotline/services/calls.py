@@ -229,6 +229,11 @@ def call_take(
             "longitude": longitude,
         }
     )
+    if not office.is_active:
+        # Retired by an administrator (administration pages): its old calls stay.
+        raise ValidationError(
+            {"office": _("This duty office is retired; take the call in another.")}
+        )
     if place_area is not None and not place_area.path.startswith(office.area.path):
         raise ValidationError({"place_area": _("This place is outside the office's area.")})
     if data["category"] in LIFE_SAFETY:

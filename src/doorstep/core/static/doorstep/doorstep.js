@@ -68,11 +68,14 @@
   window.addEventListener("load", initMaps);
 
   // Leaflet titles its zoom buttons in English whichever app made the map; the page's
-  // language gives the words (data-map-zoom-in/-out on <html>, translated in base.html).
+  // language gives the words (<meta name="map-zoom-in/-out">, translated in base.html).
   // Every map on the page, including ones an htmx swap adds later, is relabelled.
+  function metaContent(name) {
+    var meta = document.querySelector('meta[name="' + name + '"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
   function translateMapControls(root) {
-    var html = document.documentElement;
-    var words = { in: html.dataset.mapZoomIn, out: html.dataset.mapZoomOut };
+    var words = { in: metaContent("map-zoom-in"), out: metaContent("map-zoom-out") };
     if (!words.in || !words.out) return;
     (root || document).querySelectorAll(".leaflet-control-zoom-in, .leaflet-control-zoom-out")
       .forEach(function (button) {

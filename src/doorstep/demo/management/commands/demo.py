@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from doorstep.administration.demo import administration_demo_load
 from doorstep.casework.demo_pairings import casework_demo_load
 from doorstep.casework.demo_welfare import welfare_demo_load
 from doorstep.demo.demo import (
@@ -56,6 +57,7 @@ class Command(BaseCommand):
                 pairing_demo_load()  # villages' development needs, members' skills
                 livelihoods_demo_load()  # jobs, training, income, relapse watch
                 insights_demo_load()  # dashboards: summaries of everything above
+                administration_demo_load()  # a worker who left; demo_admin in Django's admin
             except (SynthError, LookupError) as exc:
                 raise CommandError(str(exc)) from exc
             result = loaded["synth"]
