@@ -63,6 +63,7 @@ class _Part:
 
 # Set in the parent before forking; children read it copy-on-write.
 _STATE: tuple | None = None
+_DEBUG = False
 
 
 def _group(comp: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -170,6 +171,7 @@ def _solve_component(ci: int) -> _Part:
     oc_loc = np.searchsorted(classes, arcs.o_c)
     wc_loc = np.searchsorted(classes, el.w_class[ws])
     rounds = added = examined = 0
+    _t = time.perf_counter()
     while True:
         rounds += 1
         h_loc = np.searchsorted(hs, e_h)
@@ -196,6 +198,46 @@ def _solve_component(ci: int) -> _Part:
         np.minimum.at(alpha_star, h_loc, e_cost + du.lam[w_loc])
         alpha_star = np.minimum(alpha_star, unserved)
         lower_bound = int(np.floor(alpha_star.sum() - (cap * du.lam).sum() + 1e-6))
+        if _DEBUG:
+            print(
+                ci,
+                rounds,
+                objective,
+                lower_bound,
+                int((~served).sum()),
+                int(over.sum()),
+                pr.examined,
+                len(pr.h),
+                len(e_h),
+                round(time.perf_counter() - _t, 2),
+            )
+        if len(pr.h) == 0 or rounds >= params.max_rounds:
+            break
+        added += len(pr.h)
+        e_h = np.concatenate([e_h, pr.h])
+        e_w = np.concatenate([e_w, pr.w])
+        e_cost = np.concatenate([e_cost, pr.cost])
+    if over.any():
+        # Only when the round limit stopped pricing: pair the households sent through
+        # each class node with the workers it fed, at their real cost (never above
+        # the pessimistic price the objective counted, so the gap stays an upper one).
+        feed = net.flows[n_e + n_o : n_e + n_o + nw]
+        for c in np.unique(arcs.o_c[over]).tolist():
+            hh = arcs.o_h[over & (arcs.o_c == c)]
+            members = (el.w_class[ws] == c) & (feed > 0)
+            slots = np.repeat(ws[members], feed[members])
+            assign[np.searchsorted(hs, hh)] = _match(problem, params, hh, slots)
+        ok = assign >= 0
+        objective = int(
+            graph_mod.edge_costs(
+                problem,
+                params,
+                hs[ok],
+                assign[ok],
+                np.sqrt(((problem.h_xy[hs[ok]] - problem.w_xy[assign[ok]]) ** 2).sum(axis=1)),
+            ).sum()
+            + unserved[~ok].sum()
+        )
     certified = len(pr.h) == 0 and not over.any()
     served = assign >= 0
     if certified and lower_bound != objective:
