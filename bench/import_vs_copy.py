@@ -1,17 +1,25 @@
-"""Household import vs a raw COPY of the same rows, on a fresh PostgreSQL database.
+"""Household import vs a raw COPY of the same rows, like with like, on PostgreSQL.
 
-    .venv/bin/python bench/import_vs_copy.py [--households 1690000] [--csv FILE]
-        [--database-url postgres://postgres@127.0.0.1:5432/import_helper_bench] [--keep]
+    .venv/bin/python bench/import_vs_copy.py [--households 200000] [--pairs 4] [--csv FILE]
+        [--database-url postgres://postgres@127.0.0.1:5432/doorstep_i16_pairing_import]
 
-Steps: generate a CSV in the import format (or take --csv); drop and create the
-database, migrate, load a synthetic area tree covering the area codes (region 99 down
-to villages 990101xxxyyy); then, side by side on empty tables:
+Steps: generate a CSV in the import format (or take --csv); create a *base* database
+(the URL's name + "_base"), migrate it and load a synthetic area tree covering the
+area codes (region 99 down to villages 990101xxxyyy). Every timed run then gets a
+fresh copy of that base (`CREATE DATABASE … TEMPLATE …_base`): nothing is truncated
+or deleted, so the append-only audit table (which refuses TRUNCATE and DELETE) is
+never in the way. Then, in `--pairs` alternating pairs (COPY first in odd pairs,
+the import first in even ones, so drift in the machine's load hits both alike):
   (a) `manage.py import_households FILE` (real run) in its own process: wall time and
       peak RSS (getrusage of the child);
-  (b) a raw COPY of the same households, residents and vulnerabilities (prepared as
-      tab-separated text beforehand, not timed) into the same tables and indexes;
-  (c) `manage.py import_households FILE --dry-run` for reference.
-Rows/s is file rows (one per resident) per second in every case.
+  (b) a raw COPY of exactly the rows and columns the import writes (households with
+      area_path, residents, vulnerabilities; the columns come from
+      registry.bulk_columns, the lists the importer itself writes with), prepared as
+      tab-separated text beforehand (not timed), in one transaction, followed by the
+      ANALYZE the import also runs;
+and once `manage.py import_households FILE --dry-run` for its peak memory.
+Rows/s is file rows (one per resident) per second in every case; the ratio of a pair
+is import rate / COPY rate, and the median of the pairs is reported.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import csv
 import datetime as dt
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -215,9 +224,54 @@ def load_areas() -> dict[str, int]:
     return dict(Area.objects.filter(level="village").values_list("code", "pk"))
 
 
-def copy_files(csv_path: Path, area_ids: dict[str, int], out: Path) -> tuple[Path, Path, Path]:
-    """The rows the import would write, as COPY text: prepared here, not timed."""
+def _db_columns(model, fields: list[str]) -> list[str]:
+    return [model._meta.get_field(f).column for f in fields]
+
+
+def copy_files(csv_path: Path, areas: dict[str, tuple[int, str]], out: Path) -> list[tuple]:
+    """The rows the import would write, as COPY text with the importer's own column
+    lists (registry.bulk_columns): prepared here, not timed. Fails loudly when the
+    importer writes a column this benchmark does not know how to fill."""
+    from doorstep.registry.bulk_columns import HOUSEHOLD_COPY_FIELDS, RESIDENT_COPY_FIELDS
+    from doorstep.registry.models import Household, HouseholdVulnerability, Resident
+
     now = dt.datetime.now(dt.UTC).isoformat()
+    nul = "\\N"
+    h_value = {
+        "id": lambda hid, r: str(hid),
+        "household_no": lambda hid, r: r[0],
+        "area": lambda hid, r: str(areas[r[7]][0]),
+        "area_path": lambda hid, r: areas[r[7]][1],
+        "address": lambda hid, r: r[8],
+        "latitude": lambda hid, r: r[10] or nul,
+        "longitude": lambda hid, r: r[9] or nul,
+        "phone": lambda hid, r: r[6],
+        "languages": lambda hid, r: r[13],
+        "annual_income": lambda hid, r: r[11] or nul,
+        "created_at": lambda hid, r: now,
+        "updated_at": lambda hid, r: now,
+        "version": lambda hid, r: "1",
+    }
+    r_value = {
+        "household": lambda hid, r: str(hid),
+        "name": lambda hid, r: r[1],
+        "sex": lambda hid, r: r[3],
+        "birth_date": lambda hid, r: r[4] or nul,
+        "relationship": lambda hid, r: r[2],
+        "phone": lambda hid, r: r[6],
+        "id_number": lambda hid, r: r[5] or nul,
+        "occupation": lambda hid, r: "",
+        "skills": lambda hid, r: "",
+        "created_at": lambda hid, r: now,
+        "updated_at": lambda hid, r: now,
+    }
+    unknown = (set(HOUSEHOLD_COPY_FIELDS) - set(h_value)) | (
+        set(RESIDENT_COPY_FIELDS) - set(r_value)
+    )
+    if unknown:
+        raise SystemExit(f"the importer writes columns this benchmark does not fill: {unknown}")
+    h_fill = [h_value[f] for f in HOUSEHOLD_COPY_FIELDS]
+    r_fill = [r_value[f] for f in RESIDENT_COPY_FIELDS]
     hpath, rpath, vpath = out / "households.tsv", out / "residents.tsv", out / "vulns.tsv"
     with (
         open(csv_path, encoding="utf-8", newline="") as fh,
@@ -229,101 +283,103 @@ def copy_files(csv_path: Path, area_ids: dict[str, int], out: Path) -> tuple[Pat
         next(reader)
         hid = 0
         current = None
-        nul = "\\N"
         for r in reader:
             if r[0] != current:
                 current = r[0]
                 hid += 1
-                hf.write(
-                    "\t".join(
-                        [
-                            str(hid),
-                            r[0],
-                            str(area_ids[r[7]]),
-                            r[8],
-                            r[10],
-                            r[9],
-                            r[6],
-                            r[13],
-                            r[11],
-                            now,
-                            now,
-                            "1",
-                        ]
-                    )
-                    + "\n"
-                )
+                hf.write("\t".join(f(hid, r) for f in h_fill) + "\n")
                 # The raw COPY does not know residents' ids: a person's category is
-                # written as the 0006 migration leaves one whose member is unknown
-                # (no resident, inferred), which the table's check constraint allows.
+                # written as the registry's 0006 migration leaves one whose member is
+                # unknown (no resident, inferred), which the table's check allows.
                 for category in filter(None, r[12].split(";")):
                     inferred = "f" if category in HOUSEHOLD_VULNERABILITIES else "t"
                     vf.write(f"{hid}\t{category}\t{inferred}\n")
-            rf.write(
-                "\t".join(
-                    [str(hid), r[1], r[3], r[4] or nul, r[2], r[6], r[5] or nul, "", "", now, now]
-                )
-                + "\n"
-            )
-    return hpath, rpath, vpath
+            rf.write("\t".join(f(hid, r) for f in r_fill) + "\n")
+    return [
+        (Household._meta.db_table, _db_columns(Household, HOUSEHOLD_COPY_FIELDS), hpath),
+        (Resident._meta.db_table, _db_columns(Resident, RESIDENT_COPY_FIELDS), rpath),
+        (
+            HouseholdVulnerability._meta.db_table,
+            _db_columns(HouseholdVulnerability, ["household", "category", "inferred"]),
+            vpath,
+        ),
+    ]
 
 
-def raw_copy(url: str, files: tuple[Path, Path, Path]) -> float:
+def raw_copy(url: str, targets: list[tuple]) -> float:
+    """COPY every file in one transaction, then ANALYZE the tables as the import does."""
     import psycopg
 
-    targets = [
-        (
-            "registry_household",
-            "id, household_no, area_id, address, latitude, longitude, phone, languages, annual_income, created_at, updated_at, version",
-        ),
-        (
-            "registry_resident",
-            "household_id, name, sex, birth_date, relationship, phone, id_number, occupation, skills, created_at, updated_at",
-        ),
-        ("registry_householdvulnerability", "household_id, category, inferred"),
-    ]
     with psycopg.connect(url) as conn:
         started = time.perf_counter()
         with conn.cursor() as cur:
-            for (table, columns), path in zip(targets, files, strict=True):
+            for table, columns, path in targets:
                 with (
-                    cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+                    cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
                     open(path, "rb") as fh,
                 ):
                     while block := fh.read(1 << 20):
                         copy.write(block)
+            # The import ends with an ANALYZE of the same tables (core.bulk.analyze).
+            for table, _columns, _path in targets:
+                cur.execute(f"ANALYZE {table}")
         conn.commit()
         return time.perf_counter() - started
 
 
-def empty_tables(url: str) -> None:
+def _with_name(url: str, name: str) -> str:
+    return urlparse(url)._replace(path=f"/{name}").geturl()
+
+
+def run_database(url: str, base: str) -> None:
+    """A fresh database for one timed run: a copy of the migrated base with the areas
+    (no TRUNCATE or DELETE, which the append-only audit table refuses)."""
     import psycopg
 
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            "TRUNCATE registry_householdvulnerability, registry_resident, registry_household, "
-            "privacy_auditevent RESTART IDENTITY CASCADE"
-        )
-        conn.execute(
-            "VACUUM ANALYZE registry_household, registry_resident, registry_householdvulnerability"
+    admin, name = _admin_url(url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{base}"')
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    admin, name = _admin_url(url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def counts(url: str) -> tuple[int, int, int]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return tuple(
+            conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
+            for t in ("registry_household", "registry_resident", "registry_householdvulnerability")
         )
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--households", type=int, default=1_690_000)
+    parser.add_argument("--households", type=int, default=200_000)
+    parser.add_argument("--pairs", type=int, default=4)
     parser.add_argument("--csv", type=Path, help="an existing file in the import format")
     parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/import_helper_bench"
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/doorstep_i16_pairing_import"
     )
     parser.add_argument("--workdir", type=Path, help="where to write the generated files")
     parser.add_argument("--skip-dry-run", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    args = parser.parse_args(argv)
     url = args.database_url
+    base = _admin_url(url)[1] + "_base"
+    base_url = _with_name(url, base)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="import_vs_copy_"))
     work.mkdir(parents=True, exist_ok=True)
+    print(f"load before: {os.getloadavg()}", flush=True)
 
     csv_path = args.csv
     if csv_path is None:
@@ -338,40 +394,82 @@ def main() -> None:
             rows = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1
     size_mb = csv_path.stat().st_size / 2**20
 
-    fresh_database(url)
-    django_setup(url)
-    area_ids = load_areas()
-    files = copy_files(csv_path, area_ids, work)
+    fresh_database(base_url)
+    django_setup(base_url)
+    from doorstep.areas.models import Area
+
+    load_areas()
+    areas = {
+        code: (pk, path)
+        for code, pk, path in Area.objects.filter(level="village").values_list("code", "pk", "path")
+    }
+    targets = copy_files(csv_path, areas, work)
     from django.db import connections
 
     connections.close_all()
 
-    results = {}
-    # (b) raw COPY first on the fresh tables, then the same empty state for the import.
-    empty_tables(url)
-    seconds = raw_copy(url, files)
-    results["copy"] = (seconds, None)
-    print(f"raw COPY: {seconds:.1f}s, {rows / seconds:,.0f} rows/s")
+    def timed_copy() -> float:
+        run_database(url, base)
+        seconds = raw_copy(url, targets)
+        written = counts(url)
+        print(f"  COPY: {seconds:.1f}s, {rows / seconds:,.0f} rows/s, rows {written}", flush=True)
+        return seconds
 
-    empty_tables(url)
-    seconds, rss = manage("import_households", str(csv_path), "--no-progress", url=url)
-    results["import"] = (seconds, rss)
-    print(f"import: {seconds:.1f}s, {rows / seconds:,.0f} rows/s, peak RSS {rss:.0f} MiB")
+    def timed_import() -> tuple[float, float, tuple]:
+        run_database(url, base)
+        seconds, rss = manage("import_households", str(csv_path), "--no-progress", url=url)
+        written = counts(url)
+        print(
+            f"  import: {seconds:.1f}s, {rows / seconds:,.0f} rows/s, peak RSS {rss:.0f} MiB, "
+            f"rows {written}",
+            flush=True,
+        )
+        return seconds, rss, written
 
+    ratios, imports, copies, rss_peak = [], [], [], 0.0
+    for i in range(args.pairs):
+        print(f"pair {i + 1} (load {os.getloadavg()[0]:.1f}):", flush=True)
+        if i % 2 == 0:
+            copy_s = timed_copy()
+            copy_rows = counts(url)
+            imp_s, rss, imp_rows = timed_import()
+        else:
+            imp_s, rss, imp_rows = timed_import()
+            copy_s = timed_copy()
+            copy_rows = counts(url)
+        if copy_rows != imp_rows:
+            raise SystemExit(
+                f"COPY wrote {copy_rows} rows, the import {imp_rows}: not like with like"
+            )
+        ratios.append(copy_s / imp_s)
+        imports.append(imp_s)
+        copies.append(copy_s)
+        rss_peak = max(rss_peak, rss)
+        print(f"  import / COPY rate: {copy_s / imp_s:.2f}", flush=True)
+
+    result = {"ratios": ratios, "median": statistics.median(ratios), "import_rss": rss_peak}
     if not args.skip_dry_run:
-        empty_tables(url)
+        run_database(url, base)
         seconds, rss = manage(
             "import_households", str(csv_path), "--dry-run", "--no-progress", url=url
         )
-        results["dry"] = (seconds, rss)
+        result["dry_rss"] = rss
         print(f"dry run: {seconds:.1f}s, {rows / seconds:,.0f} rows/s, peak RSS {rss:.0f} MiB")
-
-    copy_s, imp_s = results["copy"][0], results["import"][0]
+    if not args.keep:
+        drop_database(url)
+        drop_database(base_url)
     print()
     print(
-        f"households {args.households if args.csv is None else '?'}, rows {rows:,}, file {size_mb:.0f} MB"
+        f"households {args.households if args.csv is None else '?'}, rows {rows:,}, "
+        f"file {size_mb:.0f} MB, {args.pairs} pairs"
     )
-    print(f"import / COPY rate: {copy_s / imp_s:.2f}")
+    print(f"import / COPY rate per pair: {', '.join(f'{r:.2f}' for r in ratios)}")
+    print(
+        f"median {result['median']:.2f} (goal >= 0.7); import {statistics.median(imports):.1f}s, "
+        f"COPY {statistics.median(copies):.1f}s (medians); import peak RSS {rss_peak:.0f} MiB"
+    )
+    print(f"load at end: {os.getloadavg()}")
+    return result
 
 
 if __name__ == "__main__":

@@ -50,6 +50,12 @@ class PlanOut(Schema):
     same_county: bool
     capacity: int
     compare_greedy: bool
+    certified_optimal: bool | None = Field(
+        None, description="Proved optimal over every eligible pairing (dual prices)."
+    )
+    certified_gap: float | None = Field(
+        None, description="At most this share above the optimum (0: proved optimal)."
+    )
     figures: dict[str, Any]
     error: str
     created_at: dt.datetime
@@ -183,6 +189,8 @@ def _plan_out(plan) -> dict:
         "same_county": plan.same_county,
         "capacity": plan.capacity,
         "compare_greedy": plan.compare_greedy,
+        "certified_optimal": plan.certified_optimal,
+        "certified_gap": plan.certified_gap,
         "figures": figures,
         "error": plan.error,
         "created_at": plan.created_at,

@@ -56,6 +56,17 @@ def _codes(text: str) -> list[str]:
     return [c.strip().lower() for c in (text or "").split(",") if c.strip()]
 
 
+# Vulnerability is read here only ("vulnerable first"), so a move of it from households
+# to residents touches this one function.
+def _vulnerable_household_ids(area: Area):
+    """Households under `area` with a vulnerability ("vulnerable first")."""
+    return (
+        HouseholdVulnerability.objects.filter(households_under(area, via="household__"))
+        .values_list("household_id", flat=True)
+        .iterator(chunk_size=20000)
+    )
+
+
 def eligibility_fingerprint() -> dict:
     """Changes to twinnings or unit membership between computing and applying a plan
     make it stale (its eligibility was read before them)."""
@@ -116,11 +127,7 @@ def load(area: Area, *, capacity: int) -> Loaded:
 
     index = {int(pk): i for i, pk in enumerate(h_ids)}
     h_vulnerable = np.zeros(H, dtype=bool)
-    for hid in (
-        HouseholdVulnerability.objects.filter(households_under(area, via="household__"))
-        .values_list("household_id", flat=True)
-        .iterator(chunk_size=20000)
-    ):
+    for hid in _vulnerable_household_ids(area):
         h_vulnerable[index[hid]] = True
     h_need = np.zeros(H, dtype=np.uint32)
     for hid, category in (
@@ -214,6 +221,8 @@ def load(area: Area, *, capacity: int) -> Loaded:
     w_xy_ll = np.full((W, 2), np.nan)
     w_county = np.full(W, -1, dtype=np.int64)
     w_lang_text, w_skill = [], np.zeros(W, dtype=np.uint32)
+    # Officials of a unit (twinned units: the pairing-relatives programme).
+    w_twin = np.array([bool(staff_units.get(s[0])) for s in staff], dtype=bool).reshape(-1)
     needed = {
         int(p)
         for s in staff
@@ -294,6 +303,7 @@ def load(area: Area, *, capacity: int) -> Loaded:
         cell_county=cell_cty.astype(np.int32),
         class_ptr=class_ptr,
         class_cells=class_cells,
+        w_twin=w_twin,
     )
     return Loaded(
         problem=problem,

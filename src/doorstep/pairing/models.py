@@ -49,6 +49,13 @@ class PairingPlan(models.Model):
     # {"before": {...}, "after": {...}, "greedy": {...}, "bound": n, "stats": {...}}
     figures = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # The certificate (optimizer/pricing.py): whether the plan is proved optimal on the
+    # complete eligible graph, and its cost's excess over the proved lower bound as a
+    # share of its pairing cost (0 when proved optimal).
+    certified_optimal = models.BooleanField(_("proved optimal"), null=True, blank=True)
+    certified_gap = models.FloatField(
+        _("at most this far above the optimum"), null=True, blank=True
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)

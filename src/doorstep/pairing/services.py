@@ -43,7 +43,7 @@ from doorstep.pairing.models import (
     PlanStatus,
 )
 from doorstep.pairing.optimizer import baseline
-from doorstep.pairing.optimizer.flow import solve
+from doorstep.pairing.optimizer.flow import gap, solve
 from doorstep.pairing.optimizer.problem import Params
 from doorstep.privacy.models import AuditAction, AuditEvent
 from doorstep.privacy.services import audit_record
@@ -160,7 +160,6 @@ def plan_compute(*, plan_id: int, processes: int = 2, on_progress: Callable | No
             same_county=plan.same_county,
             processes=processes,
             baseline=plan.compare_greedy,
-            dual=plan.compare_greedy,
         )
         last = [0]
 
@@ -273,16 +272,20 @@ def _store(plan: PairingPlan, loaded: loading.Loaded, params: Params, result) ->
         ((plan.pk, int(cid[c]), *(int(round(per_cell[k][c])) for k in per_cell)) for c in range(C)),
     )
     served_bound = result.bound[served]
+    stats = result.stats
+    unserved_cost = stats["unserved_cost"]
     figures = {
         "before": baseline.figures(p, params, p.h_current),
         "after": baseline.figures(p, params, result.assignment),
-        # The relaxation's bound when it was computed (it sees capacity), else each
-        # served household's cheapest possible pairing.
-        "bound": result.dual_bound
-        if result.dual_bound is not None
-        else (int(served_bound.sum()) if len(served_bound) else 0),
+        # The certificate: objectives are pairing costs (with the twinning priority)
+        # plus the unserved households' cost; shown less the plan's unserved cost.
+        "objective": stats["objective"] - unserved_cost,
+        "bound": stats["lower_bound"] - unserved_cost,
+        "certified": stats["certified"],
+        "gap": stats["gap"],
         "simple_bound": int(served_bound.sum()) if len(served_bound) else 0,
-        "stats": result.stats,
+        "twinning": baseline.twinning_figures(p, result.assignment, result.kept_twinned),
+        "stats": stats,
         "workers": int(p.n_workers),
         "languages": loaded.languages,
         "fingerprint": loaded.fingerprint,
@@ -290,8 +293,16 @@ def _store(plan: PairingPlan, loaded: loading.Loaded, params: Params, result) ->
     }
     if result.greedy is not None:
         figures["greedy"] = baseline.figures(p, params, result.greedy)
+        figures["greedy_objective"] = result.greedy_objective - unserved_cost
+        figures["greedy_gap"] = gap(
+            result.greedy_objective, stats["lower_bound"], stats["objective"] - unserved_cost
+        )
     PairingPlan.objects.filter(pk=plan.pk).update(
-        status=PlanStatus.READY, figures=figures, finished_at=timezone.now()
+        status=PlanStatus.READY,
+        figures=figures,
+        certified_optimal=stats["certified"],
+        certified_gap=stats["gap"],
+        finished_at=timezone.now(),
     )
 
 

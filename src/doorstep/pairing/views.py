@@ -74,13 +74,15 @@ def _plan_context(request, plan) -> dict:
         ctx["more_changes"] = len(changes) > CHANGES_SHOWN
         ctx["reasons"] = dict(UnservedReason.choices)
         after, before = figures.get("after", {}), figures.get("before", {})
-        if after.get("cost") is not None and figures.get("bound") is not None:
-            ctx["gap"] = (after["cost"] - figures["bound"]) / max(abs(after["cost"]), 1)
+        if figures.get("gap") is not None:
+            ctx["gap_percent"] = 100 * figures["gap"]
+        if figures.get("greedy_gap") is not None:
+            ctx["greedy_gap_percent"] = 100 * figures["greedy_gap"]
         ctx["columns"] = [
             (_("Today"), before),
             (_("Plan (optimum)"), after),
             *(
-                [(_("Greedy nearest-available"), figures["greedy"])]
+                [(_("Greedy (cheapest available, same costs)"), figures["greedy"])]
                 if figures.get("greedy")
                 else []
             ),

@@ -1,16 +1,20 @@
-"""The exact minimum-cost flow, one independent component at a time.
+"""The exact minimum-cost flow, one independent component at a time, certified on
+the complete eligible graph.
 
 Network of a component: supply 1 on each household; arcs household → worker
-(capacity 1, candidate cost), household → class overflow node (capacity 1,
-pessimistic cost), class node → each of its workers and worker → sink (capacity: the
-worker's capacity), household → sink ("unserved", capacity 1, a cost larger than
-any chain of re-pairings; larger still for vulnerable households). The sink takes
-every household's unit, so the network is always feasible; anything but OPTIMAL from
-OR-Tools is raised, never returned as a partial answer.
+(capacity 1, candidate cost), worker → sink (the worker's capacity), household → sink
+("unserved", capacity 1, a cost larger than any chain of re-pairings; larger still
+for vulnerable households). The sink takes every household's unit, so the network is
+always feasible; anything but OPTIMAL from OR-Tools is raised, never returned as a
+partial answer. The candidate graph starts sparse (graph.arcs_for) and grows by
+pricing (pricing.py): the pairs of the complete graph whose reduced cost under the
+flow's dual prices is negative are added and the flow solved again, until there is
+none (the optimum of the complete graph, certified: the dual bound equals the cost)
+or `params.max_rounds` (the plan then carries the certified bound and the gap).
 
-Each component is built, solved, and measured against the greedy baseline and the
-lower bound in the same process; components go to `params.processes` forked
-processes, largest first, and come back as arrays.
+Each component is built, solved, priced and measured against the greedy baseline in
+the same process; components go to `params.processes` forked processes, largest
+first, and come back as arrays.
 """
 
 from __future__ import annotations
@@ -18,13 +22,13 @@ from __future__ import annotations
 import multiprocessing as mp
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 from scipy.optimize import linear_sum_assignment
 
-from doorstep.pairing.optimizer import baseline
+from doorstep.pairing.optimizer import baseline, pricing
 from doorstep.pairing.optimizer import graph as graph_mod
 from doorstep.pairing.optimizer.problem import (
     REASON_CAPACITY,
@@ -46,130 +50,66 @@ class _Part:
     assign: np.ndarray
     greedy: np.ndarray
     bound: np.ndarray
-    objective: int
+    objective: int  # pairing costs + unserved costs of the component's optimum
+    penalty: int  # of which unserved costs
+    lower_bound: int  # of the complete eligible graph's optimum (pricing.py)
+    greedy_objective: int
     arcs: int
-    overflow_arcs: int
-    overflow_used: int
-    dual: int = 0  # Lagrangian lower bound of the served households' cost
+    rounds: int
+    arcs_added: int
+    examined: int
+    certified: bool
 
 
 # Set in the parent before forking; children read it copy-on-write.
 _STATE: tuple | None = None
-
-
 def _group(comp: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     order = np.argsort(comp, kind="stable")
     order = order[comp[order] >= 0]
     return order, np.searchsorted(comp[order], np.arange(n + 1))
 
 
-def _solve_component(ci: int) -> _Part:
-    problem, params, el, w_grp, c_grp = _STATE  # type: ignore[misc]
-    classes = c_grp[0][c_grp[1][ci] : c_grp[1][ci + 1]]
-    ws = w_grp[0][w_grp[1][ci] : w_grp[1][ci + 1]]
-    arcs = graph_mod.arcs_for(problem, params, el, classes)
-    hs = arcs.households
-    nh, nw, nc = len(hs), len(ws), len(classes)
+@dataclass
+class _Net:
+    tails: np.ndarray
+    heads: np.ndarray
+    caps: np.ndarray
+    costs: np.ndarray
+    flows: np.ndarray
+    objective: int
+
+
+def _flow(ci, nh, nw, nc, h_loc, w_loc, cost, oh_loc, oc_loc, o_cost, wc_loc, cap, unserved):
+    """The exact min-cost flow of the candidate graph. Nodes: households, workers,
+    class overflow nodes, the sink. Arcs, in this order: candidate pairs, overflow
+    (household → its class's node), class node → each of its workers, worker → sink,
+    unserved."""
     sink = nh + nw + nc
-    h_loc = np.searchsorted(hs, arcs.e_h)
-    w_loc = np.searchsorted(ws, arcs.e_w)  # ws is sorted: _group keeps index order
-    oh_loc = np.searchsorted(hs, arcs.o_h)
-    oc_loc = np.searchsorted(classes, arcs.o_c)
-    wc_loc = np.searchsorted(classes, el.w_class[ws])
-    cap = problem.w_cap[ws].astype(np.int64)
-    unserved = np.where(
-        problem.h_vulnerable[hs], params.vulnerable_unserved_cost, params.unserved_cost
+    n_e, n_o = len(h_loc), len(oh_loc)
+    tails = np.concatenate(
+        [h_loc, oh_loc, nh + nw + wc_loc, nh + np.arange(nw), np.arange(nh)]
     ).astype(np.int64)
-    n_e, n_o = len(arcs.e_h), len(arcs.o_h)
-
-    def network(o_h_loc, o_c_loc, o_cost):
-        tails = np.concatenate(
-            [h_loc, o_h_loc, nh + nw + wc_loc, nh + np.arange(nw), np.arange(nh)]
-        )
-        heads = np.concatenate(
-            [
-                nh + w_loc,
-                nh + nw + o_c_loc,
-                nh + np.arange(nw),
-                np.full(nw, sink),
-                np.full(nh, sink),
-            ]
-        )
-        caps = np.concatenate(
-            [np.ones(n_e + len(o_h_loc), dtype=np.int64), cap, cap, np.ones(nh, np.int64)]
-        )
-        costs = np.concatenate([arcs.e_cost, o_cost, np.zeros(2 * nw, np.int64), unserved])
-        smcf = min_cost_flow.SimpleMinCostFlow()
-        ids = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-        smcf.set_nodes_supplies(
-            np.arange(sink + 1),
-            np.concatenate([np.ones(nh, np.int64), np.zeros(nw + nc, np.int64), [-nh]]),
-        )
-        status = smcf.solve()
-        if status != smcf.OPTIMAL:
-            raise SolverError(f"component {ci}: min-cost flow status {status}")
-        return smcf, ids
-
-    smcf, ids = network(oh_loc, oc_loc, arcs.o_cost)
-    flows = smcf.flows(ids)
-    assign = np.full(nh, -1, dtype=np.int64)
-    used = flows[:n_e] > 0
-    assign[h_loc[used]] = arcs.e_w[used]
-    # Overflow: pair the households sent through each class node with the workers
-    # that node fed, at their real cost (never above the pessimistic arc's).
-    over = flows[n_e : n_e + n_o] > 0
-    if over.any():
-        feed = flows[n_e + n_o : n_e + n_o + nw]
-        for c in np.unique(arcs.o_c[over]).tolist():
-            hh = arcs.o_h[over & (arcs.o_c == c)]
-            members = (el.w_class[ws] == c) & (feed > 0)
-            slots = np.repeat(ws[members], feed[members])
-            assign[np.searchsorted(hs, hh)] = _match(problem, params, hh, slots)
-    greedy = (
-        baseline.greedy_component(problem, el, arcs, problem.w_cap.astype(np.int64).copy())
-        if params.baseline
-        else np.full(nh, -1, dtype=np.int64)
+    heads = np.concatenate(
+        [nh + w_loc, nh + nw + oc_loc, nh + np.arange(nw), np.full(nw, sink), np.full(nh, sink)]
+    ).astype(np.int64)
+    caps = np.concatenate([np.ones(n_e + n_o, np.int64), cap, cap, np.ones(nh, np.int64)])
+    costs = np.concatenate([cost, o_cost, np.zeros(2 * nw, np.int64), unserved]).astype(np.int64)
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    ids = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    smcf.set_nodes_supplies(
+        np.arange(sink + 1),
+        np.concatenate([np.ones(nh, np.int64), np.zeros(nw + nc, np.int64), [-nh]]),
     )
-    served = assign >= 0
-    penalty = int(unserved[~served].sum())
-    dual = 0
-    if params.dual:
-        # The relaxation: overflow arcs priced at a floor instead of pessimistically
-        # (every worker of class c off household h's list is at least x_d away, with
-        # no penalty and no continuity bonus; reaching a listed worker through it
-        # costs no more than its arc). Every pairing of the complete eligible graph
-        # is a flow here at no more than its real cost, so this optimum is a lower
-        # bound of the complete graph's; with the same (least) unserved penalty,
-        # minus that penalty it bounds the served households' cost.
-        key = arcs.x_h * max(len(el.class_ptr), 1) + arcs.x_c
-        key, inverse = np.unique(key, return_inverse=True)
-        floor = np.full(len(key), np.inf)
-        np.minimum.at(floor, inverse, arcs.x_d)
-        x_h = key // max(len(el.class_ptr), 1)
-        x_c = key % max(len(el.class_ptr), 1)
-        relaxed, _ids = network(
-            np.searchsorted(hs, x_h),
-            np.searchsorted(classes, x_c),
-            np.floor(floor).astype(np.int64),
-        )
-        dual = int(relaxed.optimal_cost())
-    return _Part(
-        households=hs,
-        assign=assign,
-        greedy=greedy,
-        bound=arcs.bound,
-        objective=int(smcf.optimal_cost()),
-        dual=dual - penalty,
-        arcs=n_e,
-        overflow_arcs=n_o,
-        overflow_used=int(over.sum()),
-    )
+    status = smcf.solve()
+    if status != smcf.OPTIMAL:
+        raise SolverError(f"component {ci}: min-cost flow status {status}")
+    return _Net(tails, heads, caps, costs, smcf.flows(ids), int(smcf.optimal_cost()))
 
 
 def _match(problem: Problem, params: Params, hh: np.ndarray, slots: np.ndarray) -> np.ndarray:
-    """Workers for households `hh` from `slots` (a worker once per free place): the
-    cheapest assignment when small, by position along the longer axis otherwise
-    (still never above the pessimistic cost the objective counted)."""
+    """Workers for households `hh` sent through a class's overflow node, from `slots`
+    (a worker once per place it fed): the cheapest assignment when small, by position
+    along the longer axis otherwise (never above the pessimistic cost counted)."""
     if len(hh) * len(slots) <= 4_000_000:
         hi = np.repeat(hh, len(slots))
         wi = np.tile(slots, len(hh))
@@ -183,6 +123,126 @@ def _match(problem: Problem, params: Params, hh: np.ndarray, slots: np.ndarray) 
     out = np.empty(len(hh), dtype=np.int64)
     out[np.argsort(problem.h_xy[hh, axis])] = slots[np.argsort(problem.w_xy[slots, axis])]
     return out
+
+
+def _solve_component(ci: int) -> _Part:
+    """Solve on the candidate graph, price the complete graph with the flow's dual
+    prices, add the pairs with a negative reduced cost, and again, until none is left
+    (certified optimal) or the round limit (certified bound)."""
+    problem, params, el, w_grp, c_grp = _STATE  # type: ignore[misc]
+    classes = c_grp[0][c_grp[1][ci] : c_grp[1][ci + 1]]
+    ws = w_grp[0][w_grp[1][ci] : w_grp[1][ci + 1]]  # sorted: _group keeps index order
+    arcs = graph_mod.arcs_for(problem, params, el, classes)
+    hs = arcs.households
+    nh, nw = len(hs), len(ws)
+    cap = problem.w_cap[ws].astype(np.int64)
+    unserved = np.where(
+        problem.h_vulnerable[hs], params.vulnerable_unserved_cost, params.unserved_cost
+    ).astype(np.int64)
+    W = max(problem.n_workers, 1)
+    e_h, e_w, e_cost = arcs.e_h, arcs.e_w, arcs.e_cost
+    # The greedy baseline first, on the initial arcs (it searches further by itself
+    # when they are full): its pairings join the graph, so the first flow already
+    # serves as many households as greedy does, and pricing starts near the optimum.
+    greedy = baseline.greedy_component(
+        problem, params, el, classes, hs, e_h, e_w, e_cost, problem.w_cap.astype(np.int64)
+    )
+    gs = greedy >= 0
+    g_cost = graph_mod.edge_costs(
+        problem,
+        params,
+        hs[gs],
+        greedy[gs],
+        np.sqrt(((problem.h_xy[hs[gs]] - problem.w_xy[greedy[gs]]) ** 2).sum(axis=1)),
+    )
+    greedy_objective = int(g_cost.sum() + unserved[~gs].sum())
+    g_key = hs[gs] * W + greedy[gs]
+    have = np.sort(e_h * W + e_w)
+    pos = np.minimum(np.searchsorted(have, g_key), max(len(have) - 1, 0))
+    extra = (have[pos] != g_key) if len(have) else np.ones(len(g_key), bool)
+    e_h = np.concatenate([e_h, hs[gs][extra]])
+    e_w = np.concatenate([e_w, greedy[gs][extra]])
+    e_cost = np.concatenate([e_cost, g_cost[extra]])
+    nc = len(classes)
+    oh_loc = np.searchsorted(hs, arcs.o_h)
+    oc_loc = np.searchsorted(classes, arcs.o_c)
+    wc_loc = np.searchsorted(classes, el.w_class[ws])
+    rounds = added = examined = 0
+    while True:
+        rounds += 1
+        h_loc = np.searchsorted(hs, e_h)
+        w_loc = np.searchsorted(ws, e_w)
+        net = _flow(
+            ci, nh, nw, nc, h_loc, w_loc, e_cost, oh_loc, oc_loc, arcs.o_cost, wc_loc, cap, unserved
+        )
+        objective = net.objective
+        n_e, n_o = len(h_loc), len(oh_loc)
+        used = net.flows[:n_e] > 0
+        over = net.flows[n_e : n_e + n_o] > 0
+        assign = np.full(nh, -1, dtype=np.int64)
+        assign[h_loc[used]] = e_w[used]
+        served = (assign >= 0) | np.isin(np.arange(nh), oh_loc[over])
+        du = pricing.duals(nh, nw, net, unserved)
+        key = np.sort(e_h * W + e_w)
+        pr = pricing.price(
+            problem, params, el, classes, hs, ws, du, key, per_household=params.price_per_household
+        )
+        examined += pr.examined
+        # a*_h over the complete graph: the pairs priced above and every graph arc
+        # (the current worker's arc may lie outside the search radius).
+        alpha_star = pr.alpha_star
+        np.minimum.at(alpha_star, h_loc, e_cost + du.lam[w_loc])
+        alpha_star = np.minimum(alpha_star, unserved)
+        lower_bound = int(np.floor(alpha_star.sum() - (cap * du.lam).sum() + 1e-6))
+        if len(pr.h) == 0 or rounds >= params.max_rounds:
+            break
+        added += len(pr.h)
+        e_h = np.concatenate([e_h, pr.h])
+        e_w = np.concatenate([e_w, pr.w])
+        e_cost = np.concatenate([e_cost, pr.cost])
+    if over.any():
+        # Only when the round limit stopped pricing: pair the households sent through
+        # each class node with the workers it fed, at their real cost (never above
+        # the pessimistic price the objective counted, so the gap stays an upper one).
+        feed = net.flows[n_e + n_o : n_e + n_o + nw]
+        for c in np.unique(arcs.o_c[over]).tolist():
+            hh = arcs.o_h[over & (arcs.o_c == c)]
+            members = (el.w_class[ws] == c) & (feed > 0)
+            slots = np.repeat(ws[members], feed[members])
+            assign[np.searchsorted(hs, hh)] = _match(problem, params, hh, slots)
+        ok = assign >= 0
+        objective = int(
+            graph_mod.edge_costs(
+                problem,
+                params,
+                hs[ok],
+                assign[ok],
+                np.sqrt(((problem.h_xy[hs[ok]] - problem.w_xy[assign[ok]]) ** 2).sum(axis=1)),
+            ).sum()
+            + unserved[~ok].sum()
+        )
+    certified = len(pr.h) == 0 and not over.any()
+    served = assign >= 0
+    if certified and lower_bound != objective:
+        raise SolverError(
+            f"component {ci}: dual prices do not match the flow ({lower_bound} != {objective})"
+        )
+    penalty = int(unserved[~served].sum())
+    return _Part(
+        households=hs,
+        assign=assign,
+        greedy=greedy if params.baseline else np.full(nh, -1, dtype=np.int64),
+        bound=arcs.bound,
+        objective=objective,
+        penalty=penalty,
+        lower_bound=min(lower_bound, objective),
+        greedy_objective=greedy_objective if params.baseline else 0,
+        arcs=len(e_h),
+        rounds=rounds,
+        arcs_added=added,
+        examined=examined,
+        certified=certified,
+    )
 
 
 def _batch(ids: list[int], conn, counter) -> None:
@@ -213,12 +273,22 @@ ProgressFn = Callable[[int, int], None]
 
 
 def solve(problem: Problem, params: Params, *, progress: ProgressFn | None = None) -> Result:
-    """The optimum on the candidate graph, with the greedy baseline and the bound.
-    Raises SolverError rather than ever returning a partial answer."""
+    """The optimum on the complete eligible graph (certified by dual prices, or the
+    certified bound when the round limit stops the pricing first), with the greedy
+    baseline on the same costs. Raises SolverError rather than ever returning a
+    partial answer."""
     global _STATE
     report = progress or (lambda done, total: None)
     t0 = time.perf_counter()
-    el = graph_mod.eligibility(problem, params)
+    original = problem
+    el = el0 = graph_mod.eligibility(problem, params)
+    keep = graph_mod.kept_twinned(problem, el) if params.keep_twinned else None
+    if keep is not None and keep.any():
+        # Kept twinned pairings are settled first; their officials have that much
+        # less room for the rest.
+        held = np.bincount(problem.h_current[keep], minlength=problem.n_workers)
+        problem = replace(problem, w_cap=(problem.w_cap - held).astype(np.int32))
+        el = graph_mod.eligibility(problem, params, exclude=keep)
     n = el.n_components
     w_grp = _group(el.w_comp, n)
     c_grp = _group(el.class_comp, n)
@@ -260,14 +330,34 @@ def solve(problem: Problem, params: Params, *, progress: ProgressFn | None = Non
                 report(counter.value, n)
     finally:
         _STATE = None
-    objective = 0
-    dual = 0
+    objective = lower = penalty = greedy_objective = 0
     for p in parts:
-        dual += p.dual
         assignment[p.households] = p.assign
         greedy[p.households] = p.greedy
         bound[p.households] = p.bound
         objective += p.objective
+        lower += p.lower_bound
+        penalty += p.penalty
+        greedy_objective += p.greedy_objective
+    kept = keep if keep is not None else np.zeros(H, dtype=bool)
+    if kept.any():
+        assignment[kept] = problem.h_current[kept]
+        greedy[kept] = problem.h_current[kept]
+        kept_cost = int(
+            graph_mod.edge_costs(
+                problem,
+                params,
+                np.flatnonzero(kept),
+                problem.h_current[kept],
+                np.sqrt(
+                    ((problem.h_xy[kept] - problem.w_xy[problem.h_current[kept]]) ** 2).sum(axis=1)
+                ),
+            ).sum()
+        )
+        objective += kept_cost
+        lower += kept_cost
+        greedy_objective += kept_cost
+    problem = original
     t1 = time.perf_counter()
 
     reason = np.full(H, "", dtype=object)
@@ -283,8 +373,9 @@ def solve(problem: Problem, params: Params, *, progress: ProgressFn | None = Non
         load = np.bincount(assignment[served], minlength=problem.n_workers)
         if (load > problem.w_cap).any():
             raise SolverError("a worker's capacity was exceeded")
-        if not graph_mod.eligible(problem, el, served, assignment[served]).all():
+        if not graph_mod.eligible(problem, el0, served, assignment[served]).all():
             raise SolverError("a pairing breaks the twinning, area or county rule")
+    certified = all(p.certified for p in parts)
     return Result(
         assignment=assignment.astype(np.int32),
         reason=reason,
@@ -294,11 +385,27 @@ def solve(problem: Problem, params: Params, *, progress: ProgressFn | None = Non
             "components": n,
             "largest_component": max(sizes, default=0),
             "candidate_arcs": sum(p.arcs for p in parts),
-            "overflow_arcs": sum(p.overflow_arcs for p in parts),
-            "overflow_used": sum(p.overflow_used for p in parts),
+            "arcs_added": sum(p.arcs_added for p in parts),
+            "pairs_priced": sum(p.examined for p in parts),
+            "rounds": max((p.rounds for p in parts), default=0),
             "processes": processes,
+            "certified": certified,
+            "objective": objective,
+            "lower_bound": lower,
+            "unserved_cost": penalty,
+            # Of the plan's pairing cost (unserved costs left out of the divisor, so
+            # the share is not hidden behind them): 0 when certified optimal.
+            "gap": gap(objective, lower, objective - penalty),
+            "kept_twinned": int(kept.sum()),
         },
         greedy=greedy.astype(np.int32) if params.baseline else None,
-        dual_bound=dual if params.dual else None,
+        dual_bound=lower,
+        greedy_objective=greedy_objective if params.baseline else None,
         bound=bound,
+        kept_twinned=kept,
     )
+
+
+def gap(value: int, lower: int, scale: int) -> float:
+    """(value − lower bound) as a share of `scale` (the plan's pairing cost)."""
+    return round(max(value - lower, 0) / max(abs(scale), 1), 6)

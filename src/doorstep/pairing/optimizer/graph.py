@@ -55,13 +55,46 @@ def skill_penalty(h_need, w_skill, params: Params) -> np.ndarray:
     return miss.astype(np.int64) * params.skill_penalty
 
 
-def edge_costs(problem: Problem, params: Params, h, w, dist) -> np.ndarray:
-    """Distance (m) + language penalty + skills penalty − continuity bonus."""
+def twin_bonus(problem: Problem, params: Params, h, w) -> np.ndarray:
+    """The twinning priority of each eligible pair: an unpaired household of a twinned
+    village goes to the unit's officials first (their class covers its village)."""
+    if problem.w_twin is None or not params.keep_twinned:
+        return np.zeros(len(h), dtype=np.int64)
+    first = problem.w_twin[w] & (problem.h_current[h] < 0)
+    return first.astype(np.int64) * params.twin_bonus
+
+
+def edge_costs(problem: Problem, params: Params, h, w, dist, *, priority=True) -> np.ndarray:
+    """Distance (m) + language penalty + skills penalty − continuity bonus (− the
+    twinning priority, which is part of what is minimised but no real cost: figures
+    report costs without it)."""
     cost = np.rint(dist).astype(np.int64)
     cost += lang_penalty(problem.h_lang[h], problem.w_lang[w], params)
     cost += skill_penalty(problem.h_need[h], problem.w_skill[w], params)
     cost -= (problem.h_current[h] == w).astype(np.int64) * params.continuity_weight
+    if priority:
+        cost -= twin_bonus(problem, params, h, w)
     return cost
+
+
+def kept_twinned(problem: Problem, el: Eligibility) -> np.ndarray:
+    """(H,) bool: households paired today with an official of a unit twinned with
+    their village, still eligible; kept as they are, within the official's capacity."""
+    H = problem.n_households
+    if problem.w_twin is None or H == 0:
+        return np.zeros(H, dtype=bool)
+    cur = problem.h_current.astype(np.int64)
+    h = np.flatnonzero((cur >= 0) & ~el.h_no_location)
+    h = h[problem.w_twin[cur[h]]]
+    h = h[eligible(problem, el, h, cur[h])]
+    # Never above capacity: the first households of each official (by index) stay.
+    by = np.lexsort((h, cur[h]))
+    h = h[by]
+    w = cur[h]
+    rank = np.arange(len(h)) - np.searchsorted(w, w, side="left")
+    keep = np.zeros(H, dtype=bool)
+    keep[h[rank < problem.w_cap[w]]] = True
+    return keep
 
 
 @dataclass
@@ -86,7 +119,9 @@ class Eligibility:
     pair_key: np.ndarray  # sorted class * C + cell of every live (class, cell)
 
 
-def eligibility(problem: Problem, params: Params) -> Eligibility:
+def eligibility(problem: Problem, params: Params, exclude: np.ndarray | None = None) -> Eligibility:
+    """`exclude`: households settled before solving (kept twinned pairings): in no
+    component and with no reason."""
     problem.validate()
     C = problem.n_cells
     if params.same_county:
@@ -95,6 +130,7 @@ def eligibility(problem: Problem, params: Params) -> Eligibility:
         w_class, cptr, ccells = problem.w_class, problem.class_ptr, problem.class_cells
     K = len(cptr) - 1
     has_location = np.isfinite(problem.h_xy).all(axis=1)
+    settled = np.zeros(len(has_location), bool) if exclude is None else exclude
     w_ok = (problem.w_cap > 0) & np.isfinite(problem.w_xy).all(axis=1)
     class_cap = np.bincount(w_class[w_ok], weights=problem.w_cap[w_ok], minlength=K)
     live = class_cap > 0
@@ -114,11 +150,11 @@ def eligibility(problem: Problem, params: Params) -> Eligibility:
     remap[used] = np.arange(len(used))
     cell_comp = np.where(comp_of_cell >= 0, remap[np.maximum(comp_of_cell, 0)], -1)
     class_comp = np.where(live, remap[labels[C:]], -1).astype(np.int64)
-    h_comp = np.where(has_location, cell_comp[problem.h_cell], -1).astype(np.int64)
+    h_comp = np.where(has_location & ~settled, cell_comp[problem.h_cell], -1).astype(np.int64)
     w_comp = np.where(w_ok, class_comp[w_class], -1).astype(np.int64)
 
     order = np.argsort(problem.h_cell, kind="stable")
-    order = order[has_location[order]]
+    order = order[has_location[order] & ~settled[order]]
     cell_ptr = np.zeros(C + 1, dtype=np.int64)
     np.cumsum(np.bincount(problem.h_cell[order], minlength=C), out=cell_ptr[1:])
     w_by_class = np.argsort(w_class, kind="stable")
@@ -137,7 +173,7 @@ def eligibility(problem: Problem, params: Params) -> Eligibility:
         w_comp=w_comp,
         class_comp=class_comp,
         h_no_location=~has_location,
-        h_no_class=has_location & (cell_comp[problem.h_cell] < 0),
+        h_no_class=has_location & ~settled & (cell_comp[problem.h_cell] < 0),
         h_by_cell=order,
         cell_ptr=cell_ptr,
         w_by_class=w_by_class,

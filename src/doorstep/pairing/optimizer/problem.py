@@ -46,16 +46,27 @@ class Params:
     same_county: bool = False
     k_nearest: int = 5
     k_language: int = 2
-    max_arcs: int = 6  # per household, cheapest first (0: keep every candidate arc)
+    max_arcs: int = 12  # per household, cheapest first (0: keep every candidate arc)
     # Leaving a household unserved must cost more than any chain of re-pairings that
     # would serve it; vulnerable households are served first.
     # 100,000 km of travel: far above any real chain, and small enough that OR-Tools'
     # cost scaling has few phases (10**10 was a third slower).
     unserved_cost: int = 10**8
     vulnerable_unserved_cost: int = 2 * 10**8
+    # Twinning (the pairing-relatives programme): pairings of a twinned unit's
+    # officials with its villages' households are kept, and a twinned village's
+    # unpaired households go to the unit's officials first, capacity permitting: each
+    # such pair costs this much less (1,000 km: above any distance within a county,
+    # far below the unserved cost, so serving everyone still comes first).
+    keep_twinned: bool = True
+    twin_bonus: int = 1_000_000
     processes: int = 2
-    baseline: bool = True  # also run the greedy baseline (slower than the optimum)
-    dual: bool = True  # also compute the relaxation's lower bound (a second flow)
+    baseline: bool = True  # also run the greedy baseline on the same costs
+    dual: bool = True  # kept for callers; the certificate is always computed
+    # Pricing (optimizer/pricing.py): rounds of adding the pairs with a negative
+    # reduced cost before the plan settles for a certified bound instead of 0 %.
+    max_rounds: int = 40
+    price_per_household: int = 16
 
     def __post_init__(self) -> None:
         if self.k_nearest < 1:
@@ -88,6 +99,8 @@ class Problem:
     cell_county: np.ndarray  # (C,) int32
     class_ptr: np.ndarray  # (K+1,) int64: CSR rows of the cells each class covers
     class_cells: np.ndarray  # (nnz,) int32
+    # (W,) bool: the worker is an official of a twinned unit (their class is a unit's).
+    w_twin: np.ndarray | None = None
 
     @property
     def n_households(self) -> int:
@@ -118,6 +131,7 @@ class Problem:
             ("w_skill", self.w_skill, W),
             ("w_cap", self.w_cap, W),
             ("w_county", self.w_county, W),
+            ("w_twin", self.w_twin if self.w_twin is not None else np.zeros(W, bool), W),
         ):
             if len(arr) != n:
                 raise ValueError(f"{name} has {len(arr)} rows, expected {n}")
@@ -141,5 +155,9 @@ class Result:
     stats: dict = field(default_factory=dict)  # JSON-ready: timings and sizes
     greedy: np.ndarray | None = None  # the greedy baseline's worker per household
     bound: np.ndarray | None = None  # per household, a lower bound of its pairing's cost
-    # A lower bound of the served households' total cost over the complete graph.
+    # A lower bound of the complete eligible graph's optimum (same objective as
+    # `objective`: pairing costs plus the unserved households' cost), from the dual
+    # prices (optimizer/pricing.py); equal to `objective` when certified optimal.
     dual_bound: int | None = None
+    greedy_objective: int | None = None
+    kept_twinned: np.ndarray | None = None  # (H,) bool: a twinned pairing kept as it is

@@ -138,16 +138,19 @@ def test_small_random_problems_match_brute_force(seed):
     params = Params(processes=1, k_nearest=10, max_arcs=0, continuity_weight=1500)
     r = flow.solve(p, params)
     assert cost_of(p, params, r.assignment) == brute_force(p, params)
-    # A sparse graph (k=1) still serves as many as can be served (overflow arcs), at a
-    # cost never below the true optimum.
+    # A sparse starting graph (k=1, one arc each) grows by pricing until it is proved
+    # optimal on the complete graph: the same optimum, certified with a 0 gap.
     sparse = Params(processes=1, k_nearest=1, k_language=0, max_arcs=1, continuity_weight=1500)
     result = flow.solve(p, sparse)
     served, cost = cost_of(p, sparse, result.assignment)
     best_served, best_cost = brute_force(p, sparse)
-    assert served == best_served
-    assert cost >= best_cost
-    # Both lower bounds hold against the true optimum of the complete graph.
-    assert result.dual_bound <= best_cost
+    assert (served, cost) == (best_served, best_cost)
+    assert result.stats["certified"] and result.stats["gap"] == 0
+    assert result.dual_bound == result.objective
+    # The objective counts unserved households at their price, as the bound does.
+    unserved = np.where(p.h_vulnerable, sparse.vulnerable_unserved_cost, sparse.unserved_cost)
+    solvable = result.reason == "capacity"
+    assert result.objective == best_cost + unserved[solvable].sum()
     assert result.bound[result.assignment >= 0].sum() <= best_cost
 
 
@@ -220,16 +223,89 @@ def test_region_respects_capacity_and_eligibility_and_beats_greedy():
     greedy = baseline.figures(p, params, r.greedy)
     assert opt["served"] >= greedy["served"]
     assert opt["cost"] <= greedy["cost"] or opt["served"] > greedy["served"]
-    # The bounds are below the optimum's cost, the relaxation's the tighter.
-    assert r.bound[served].sum() <= r.dual_bound <= opt["cost"]
+    # Proved optimal on the complete graph; greedy on the same costs is no better.
+    assert r.stats["certified"] and r.dual_bound == r.objective
+    assert r.greedy_objective >= r.objective
     # Two processes give the same answer as one.
     single = flow.solve(p, Params(processes=1))
     assert cost_of(p, params, single.assignment) == cost_of(p, params, r.assignment)
 
 
-def test_greedy_takes_the_nearest_worker_with_room():
-    p = make_problem([[0, 0], [1, 0]], [[0, 0], [50, 0]], caps=[1, 1])
-    el = graph.eligibility(p, Params())
-    arcs = graph.arcs_for(p, Params(), el, np.array([0]))
-    out = baseline.greedy_component(p, el, arcs, p.w_cap.astype(np.int64).copy())
-    assert out.tolist() == [0, 1]
+def test_greedy_takes_the_cheapest_worker_with_room_on_the_same_costs():
+    # Household 0 speaks language 2: worker 1 (who speaks it, 3 km) is cheaper than
+    # worker 0 (0 km, no shared language): greedy reads the same costs as the optimum.
+    p = make_problem(
+        [[0, 0], [1, 0]], [[0, 0], [3000, 0]], caps=[1, 1], h_lang=[2, 0], w_lang=[1, 2]
+    )
+    params = Params(language_penalty=5000)
+    el = graph.eligibility(p, params)
+    out = baseline.greedy_component(
+        p,
+        params,
+        el,
+        np.array([0]),
+        np.array([0, 1]),
+        np.zeros(0, np.int64),
+        np.zeros(0, np.int64),
+        np.zeros(0, np.int64),
+        p.w_cap.astype(np.int64).copy(),
+    )
+    assert out.tolist() == [1, 0]
+
+
+def test_a_round_limit_gives_a_certified_bound_not_a_claim_of_optimality():
+    p = synthetic.region(3000, 2000, seed=5)
+    exact = flow.solve(p, Params(processes=1, baseline=False))
+    assert exact.stats["certified"]
+    capped = flow.solve(
+        p, Params(processes=1, baseline=False, k_nearest=1, k_language=0, max_arcs=1, max_rounds=1)
+    )
+    assert not capped.stats["certified"]
+    # The bound from one round's prices is a true lower bound of the optimum, and the
+    # plan's cost is above the optimum by at most the gap reported.
+    assert capped.dual_bound <= exact.objective <= capped.objective
+    scale = capped.objective - capped.stats["unserved_cost"]
+    assert capped.objective - exact.objective <= capped.stats["gap"] * scale + 1
+    assert (
+        np.bincount(capped.assignment[capped.assignment >= 0], minlength=p.n_workers) <= p.w_cap
+    ).all()
+
+
+def _twinned_problem(current):
+    # Cell 0 is a twinned village: class 0 its own staff (worker 0, next door), class 1
+    # the twinned unit's officials (workers 1 and 2, 20 km away at the county seat).
+    p = make_problem(
+        [[0, 0], [10, 0], [20, 0]],
+        [[0, 5], [20000, 0], [20000, 10]],
+        caps=[3, 1, 1],
+        w_class=[0, 1, 1],
+        classes=[[0], [0]],
+        current=current,
+    )
+    p.w_twin = np.array([False, True, True])
+    return p
+
+
+def test_twinned_pairings_are_kept_and_unpaired_households_go_to_the_unit_first():
+    # Household 0 is paired with official 1 today; households 1 and 2 are unpaired.
+    p = _twinned_problem([1, -1, -1])
+    r = flow.solve(p, Params(processes=1))
+    # Kept although the village worker is 20 km nearer; of the two unpaired, one goes
+    # to the unit's remaining official, the other to the village worker (the unit is
+    # then at capacity).
+    assert r.assignment[0] == 1
+    assert sorted(r.assignment[1:].tolist()) == [0, 2]
+    assert r.kept_twinned.tolist() == [True, False, False]
+    assert r.stats["certified"]
+    f = baseline.twinning_figures(p, r.assignment, r.kept_twinned)
+    assert f == {"kept": 1, "unpaired": 2, "to_unit": 1, "to_others": 1, "unserved": 0}
+    # Without the programme's rule the village worker takes everyone.
+    plain = flow.solve(p, Params(processes=1, keep_twinned=False))
+    assert plain.assignment.tolist() == [0, 0, 0]
+
+
+def test_households_paired_with_village_staff_are_not_moved_to_the_unit():
+    p = _twinned_problem([0, 0, -1])
+    r = flow.solve(p, Params(processes=1))
+    assert r.assignment[:2].tolist() == [0, 0]
+    assert r.assignment[2] in (1, 2)

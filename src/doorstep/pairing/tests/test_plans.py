@@ -186,3 +186,82 @@ def test_a_failed_solve_marks_the_plan_failed(areas, world, supervisor, monkeypa
     assert plan.status == PlanStatus.FAILED and "exploded" in plan.error
     with pytest.raises(ValidationError):
         services.plan_apply(actor=supervisor, plan=plan, channel="t")
+
+
+def test_a_plan_carries_its_certificate_on_the_page_the_api_and_the_command(
+    areas, world, worker_a, worker_b, supervisor
+):
+    from io import StringIO
+
+    from django.test import Client
+
+    from doorstep.core.tests.api_clients import ApiClient
+
+    plan = computed(supervisor, areas["county"], capacity=3, compare_greedy=True)
+    assert plan.certified_optimal is True and plan.certified_gap == 0
+    f = plan.figures
+    assert f["certified"] and f["objective"] == f["bound"]
+    assert f["greedy_objective"] >= f["objective"] and f["greedy_gap"] >= 0
+    body = ApiClient(supervisor).get(f"/api/v1/pairing/plans/{plan.pk}").json()["plan"]
+    assert body["certified_optimal"] is True and body["certified_gap"] == 0
+    client = Client()
+    client.force_login(supervisor)
+    html = client.get(f"/pairing/plans/{plan.pk}/").content.decode()
+    assert 'id="plan-certificate"' in html and "0 %" in html
+    out = StringIO()
+    call_command("pair", "--area", areas["county"].code, "--capacity", "3", stdout=out)
+    assert "certified optimal on the complete eligible graph" in out.getvalue()
+
+
+def test_twinned_unit_officials_keep_their_pairings_and_get_the_villages_unpaired_first(
+    areas, world, unit_worker, supervisor, team_leader
+):
+    from django.test import Client
+
+    from doorstep.casework.models import Twinning
+    from doorstep.core.testing import make_household
+
+    # Village C (twinned with the unit) has its own worker right beside its
+    # households; the unit's official is 10 km away. Household C1 is paired with the
+    # official today, C2 is unpaired.
+    village_worker = make_user(
+        role=Role.WORKER,
+        area=areas["village_c"],
+        username="c_worker",
+        latitude=41.1,
+        longitude=80.1,
+    )
+    c1 = world["c"]
+    c2 = make_household(
+        area=areas["village_c"], household_no="652901002001-002", latitude=41.1, longitude=80.1
+    )
+    pairing_create(actor=supervisor, worker=unit_worker, household=c1, channel="t")
+    plan = computed(supervisor, areas["county"], capacity=3)
+    assert not PlanChange.objects.filter(plan=plan, household=c1).exists()  # kept
+    change = PlanChange.objects.get(plan=plan, household=c2)
+    assert (change.kind, change.new_worker) == (ChangeKind.ADD, unit_worker)
+    assert plan.figures["twinning"] == {
+        "kept": 1,
+        "unpaired": 1,
+        "to_unit": 1,
+        "to_others": 0,
+        "unserved": 0,
+    }
+    client = Client()
+    client.force_login(supervisor)
+    html = client.get(f"/pairing/plans/{plan.pk}/").content.decode()
+    assert 'id="plan-twinning"' in html
+    # With the official at capacity, the next unpaired household goes to the village.
+    c3 = make_household(
+        area=areas["village_c"], household_no="652901002001-003", latitude=41.1, longitude=80.1
+    )
+    # (C2 and C3 live at the same spot: either may be the one.)
+    plan = computed(supervisor, areas["county"], capacity=2)
+    new = {PlanChange.objects.get(plan=plan, household=h).new_worker for h in (c2, c3)}
+    assert new == {unit_worker, village_worker}
+    assert plan.figures["twinning"]["to_unit"] == 1
+    assert plan.figures["twinning"]["to_others"] == 1
+    # Without the twinning the village worker would take everyone (nearest).
+    Twinning.objects.all().update(ended_on="2026-02-01")
+    plan = computed(supervisor, areas["county"], capacity=3)
+    assert PlanChange.objects.get(plan=plan, household=c2).new_worker == village_worker

@@ -102,7 +102,28 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{key:>20} " + " ".join(f"{name}={col.get(key)}" for name, col in columns)
             )
-        self.stdout.write(f"{'bound':>20} {f['bound']}")
+        if f.get("certified"):
+            self.stdout.write(
+                f"certified optimal on the complete eligible graph: cost {f['objective']} "
+                f"= lower bound {f['bound']}, gap 0 %"
+            )
+        else:
+            self.stdout.write(
+                f"not proved optimal: cost {f['objective']}, lower bound {f['bound']}, "
+                f"certified gap {100 * f['gap']:.2f} %"
+            )
+        if f.get("greedy_gap") is not None:
+            self.stdout.write(
+                f"greedy baseline: cost {f['greedy_objective']}, "
+                f"{100 * f['greedy_gap']:.2f} % above the lower bound"
+            )
+        tw = f.get("twinning") or {}
+        if tw:
+            self.stdout.write(
+                f"twinned villages: {tw['kept']} pairings with unit officials kept; "
+                f"{tw['to_unit']} of {tw['unpaired']} unpaired households to the unit's "
+                f"officials, {tw['to_others']} to others (officials at capacity)"
+            )
         for reason, n in f.get("reasons", {}).items():
             self.stdout.write(f"unserved ({reason}): {n}")
         if options["apply"]:
