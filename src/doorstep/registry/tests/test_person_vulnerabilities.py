@@ -36,7 +36,7 @@ def test_each_persona_sets_a_members_categories_only_in_scope(request, persona, 
     client = ApiClient(request.getfixturevalue(persona))
     response = client.patch(
         f"{URL}/{household_a.pk}/residents/{member.pk}",
-        {"vulnerabilities": ["disability", "serious_illness"]},
+        {"version": member.version, "vulnerabilities": ["disability", "serious_illness"]},
     )
     if persona in EDITORS_OF_A:
         assert response.status_code == 200, response.content
@@ -56,7 +56,8 @@ def test_a_household_shows_its_own_categories_and_each_members(worker_a, househo
     member = _member(household_a)
     client = ApiClient(worker_a)
     client.patch(
-        f"{URL}/{household_a.pk}/residents/{member.pk}", {"vulnerabilities": ["disability"]}
+        f"{URL}/{household_a.pk}/residents/{member.pk}",
+        {"version": member.version, "vulnerabilities": ["disability"]},
     )
     client.patch(f"{URL}/{household_a.pk}", {"version": 2, "vulnerabilities": ["low_income"]})
     body = client.get(f"{URL}/{household_a.pk}").json()
@@ -74,7 +75,8 @@ def test_two_members_can_each_have_a_disability(worker_a, household_a):
     client = ApiClient(worker_a)
     for resident in household_a.residents.all():
         response = client.patch(
-            f"{URL}/{household_a.pk}/residents/{resident.pk}", {"vulnerabilities": ["disability"]}
+            f"{URL}/{household_a.pk}/residents/{resident.pk}",
+            {"version": resident.version, "vulnerabilities": ["disability"]},
         )
         assert response.status_code == 200, response.content
     assert HouseholdVulnerability.objects.filter(category="disability").count() == 3
@@ -107,10 +109,13 @@ def test_saving_a_member_confirms_an_inferred_category_and_moving_it_is_two_save
     client = ApiClient(worker_a)
     body = client.get(f"{URL}/{household_a.pk}").json()
     assert body["residents"][0]["vulnerabilities_inferred"] == ["widowed_elderly"]
-    client.patch(f"{URL}/{household_a.pk}/residents/{head.pk}", {"vulnerabilities": []})
+    client.patch(
+        f"{URL}/{household_a.pk}/residents/{head.pk}",
+        {"version": head.version, "vulnerabilities": []},
+    )
     client.patch(
         f"{URL}/{household_a.pk}/residents/{grandmother.pk}",
-        {"vulnerabilities": ["widowed_elderly"]},
+        {"version": grandmother.version, "vulnerabilities": ["widowed_elderly"]},
     )
     assert _facts(household_a) == {(grandmother.pk, "widowed_elderly", False)}
 
@@ -140,6 +145,8 @@ def test_a_category_in_the_wrong_place_is_refused_naming_the_field_and_nothing_i
         "household": f"{URL}/{household_a.pk}",
         "new": f"{URL}/{household_a.pk}/residents",
     }[path]
+    if path == "member":
+        body = {**body, "version": member.version}  # residents carry a version (issue 18)
     client = ApiClient(worker_a)
     before = (household_a.residents.count(), AuditEvent.objects.exclude(action="view").count())
     with translation.override("zh-hans"):
@@ -179,6 +186,7 @@ def test_a_worker_confirms_a_members_category_on_the_member_form(client, worker_
             "name": head.name,
             "relationship": "head",
             "sex": "M",
+            "version": head.version,
             "vulnerabilities": ["widowed_elderly", "disability"],
         },
     )
