@@ -55,7 +55,7 @@ DEPARTMENTS = (
     ("阿克苏市住房和城乡建设局", UnitKind.HOUSING),
     ("阿克苏市残疾人联合会", UnitKind.DISABLED_PERSONS),
     ("农村信用合作社兰干支行", UnitKind.BANK),
-    ("阿克苏市职业技能培训中心", UnitKind.TRAINING_CENTRE),
+    ("阿克苏市职业技能学校", UnitKind.VOCATIONAL_SCHOOL),
     ("兰干物业服务有限公司", UnitKind.COMPANY),
 )
 RESPONDER_UNITS = ("阿克苏市人力资源和社会保障局", "阿克苏市民政局")
@@ -218,8 +218,15 @@ def _needs(worker: User, units: list[Unit], *, responder: User, admin: User) -> 
         )
         made = None
         if referral is not None:
+            unit = units[referral[0]]
             made = referral_create(
-                actor=worker, need=need, unit=units[referral[0]], note=title, channel=CHANNEL
+                actor=worker,
+                need=need,
+                unit=unit,
+                note=title,
+                # Training is voluntary: the demo resident agreed to the school's course.
+                resident_agreed=unit.kind == UnitKind.VOCATIONAL_SCHOOL,
+                channel=CHANNEL,
             )
             _referral_to(made, referral[1], responder=responder, admin=admin)
         for action in _STEPS[state]:

@@ -89,7 +89,7 @@ def test_units_take_referrals_in_every_state_and_the_responder_sees_theirs(demo)
         UnitKind.HOUSING,
         UnitKind.DISABLED_PERSONS,
         UnitKind.BANK,
-        UnitKind.TRAINING_CENTRE,
+        UnitKind.VOCATIONAL_SCHOOL,
         UnitKind.COMPANY,
     } <= kinds
     assert set(Referral.objects.values_list("status", flat=True)) == set(ReferralStatus.values)
