@@ -215,6 +215,8 @@ def main() -> int:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "DOORSTEP_TASKS": "immediate",
+        # Production refuses the console SMS backend; the bench sends no SMS.
+        "DOORSTEP_SMS_BACKEND": "locmem",
         "DOORSTEP_API_RATE_PER_CALLER": "0",
         "DOORSTEP_API_RATE_PER_IP": "0",
         "LOG_LEVEL": "WARNING",

@@ -152,7 +152,12 @@ def test_cards_carry_the_callers_welfare_checks_and_placement_follow_ups(
     from doorstep.livelihoods.tests.factories import adult, employer, opening, seeker
 
     household, _other = caseload
-    HouseholdVulnerability.objects.create(household=household, category="elderly_alone")
+    # Living alone is a person's category (issue 13): the head's.
+    HouseholdVulnerability.objects.create(
+        household=household,
+        resident=household.residents.get(relationship="head"),
+        category="elderly_alone",
+    )
     welfare_round_start(
         actor=supervisor,
         area=areas["village_a"],

@@ -63,6 +63,8 @@ class _Part:
 
 # Set in the parent before forking; children read it copy-on-write.
 _STATE: tuple | None = None
+
+
 def _group(comp: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     order = np.argsort(comp, kind="stable")
     order = order[comp[order] >= 0]
