@@ -8,6 +8,7 @@ Written through the services where a person would do it; the income figures in b
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from doorstep.livelihoods.models import (
     HouseholdYear,
     IncomeRecord,
     IncomeSource,
+    RelapseRule,
     Skill,
 )
 from doorstep.livelihoods.services.common import birth_date_bounds
@@ -31,8 +33,20 @@ CHANNEL = "demo"
 SEED = 2026
 
 
+def _starting_catalogue():
+    """The migration that seeds the skills and relapse rules (a test database flushed
+    between live-server tests has lost them; the demo puts them back as they were)."""
+    return importlib.import_module("doorstep.livelihoods.migrations.0002_seed_skills_and_rules")
+
+
 def _skill(code: str) -> Skill:
-    return Skill.objects.get(code=code)
+    names = dict(_starting_catalogue().SKILLS)
+    return Skill.objects.get_or_create(code=code, defaults={"name": names.get(code, code)})[0]
+
+
+def _ensure_relapse_rules() -> None:
+    for kind, params in _starting_catalogue().RULES:
+        RelapseRule.objects.get_or_create(kind=kind, defaults=params)
 
 
 @transaction.atomic
@@ -42,6 +56,7 @@ def livelihoods_demo_load() -> int:
     leader = User.objects.filter(username="demo_leader").select_related("area").first()
     if worker is None or leader is None or Employer.objects.exists():
         return 0
+    _ensure_relapse_rules()
     rng = random.Random(SEED)
     today = timezone.localdate()
     village = worker.area

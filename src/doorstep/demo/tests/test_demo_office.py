@@ -152,3 +152,17 @@ def test_the_demo_resident_has_used_the_portal(demo):
     household = resident.household
     assert Need.objects.filter(household=household, opened_by__isnull=True).exists()
     assert household.needs.filter(feedback__isnull=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_loads_on_a_database_flushed_by_an_earlier_live_server_test():
+    # A live-server test empties every table after it, the rows the data migrations
+    # seeded included (skills, relapse rules, service levels); the browser tour then
+    # loads the demo on such a database, and CI once failed there on a missing skill.
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("demo", households=200, workers=30, stdout=io.StringIO())
+    from doorstep.livelihoods.models import Employer, Placement, RelapseRule
+
+    assert Employer.objects.exists()
+    assert Placement.objects.exists()
+    assert RelapseRule.objects.count() >= 6
