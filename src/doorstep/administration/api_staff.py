@@ -62,6 +62,9 @@ class StaffOut(Schema):
 
 class StaffListOut(Schema):
     items: list[StaffOut]
+    next_cursor: str | None = Field(
+        None, description="Pass as `cursor` for the next page; null at the end."
+    )
 
 
 class StaffFields(Schema):
@@ -94,6 +97,10 @@ class StaffListQuery(Schema):
     q: Text = Field("", max_length=64, description="User name or name contains.")
     role: Role | None = None
     active: bool | None = Field(None, description="Only active (true) or inactive (false).")
+    cursor: Text = Field(
+        "", max_length=150, description="next_cursor of the previous page (a user name)."
+    )
+    limit: int = Field(100, ge=1, le=500, description="Accounts per page.")
 
 
 class StaffPasswordOut(Schema):
@@ -197,13 +204,20 @@ def staff_list(request: HttpRequest, filters: Query[StaffListQuery]):
         qs = qs.filter(role=filters.role.value)
     if filters.active is not None:
         qs = qs.filter(is_active=filters.active)
-    users = list(qs.order_by("username")[:500])
+    if filters.cursor:
+        qs = qs.filter(username__gt=filters.cursor)
+    users = list(qs.order_by("username")[: filters.limit + 1])
+    more = len(users) > filters.limit
+    users = users[: filters.limit]
     units: dict[int, list[int]] = {}
     for user_id, unit_id in UnitMember.objects.filter(user__in=users).values_list(
         "user_id", "unit_id"
     ):
         units.setdefault(user_id, []).append(unit_id)
-    return {"items": [staff_body(u, sorted(units.get(u.pk, []))) for u in users]}
+    return {
+        "items": [staff_body(u, sorted(units.get(u.pk, []))) for u in users],
+        "next_cursor": users[-1].username if more else None,
+    }
 
 
 @router.post(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -73,6 +74,9 @@ def add_errors(form, exc: ValidationError, rename: dict[str, str] | None = None)
         form.add_error(field if field in form.fields else None, errors)
 
 
+STAFF_PAGE = 100
+
+
 @login_required
 def staff_list(request):
     user = request.user
@@ -87,10 +91,14 @@ def staff_list(request):
         qs = qs.filter(is_active=not search.cleaned_data["inactive"])
     else:
         qs = qs.filter(is_active=True)
+    pages = Paginator(qs.order_by("area__path", "role", "username"), STAFF_PAGE)
+    page = pages.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "administration/staff_list.html",
-        {"staff": qs.order_by("area__path", "role", "username")[:300], "search": search},
+        {"staff": page, "page": page, "search": search, "query": query.urlencode()},
     )
 
 

@@ -1,6 +1,8 @@
 """The administration pages tried by every persona, and the page flow of an
 administrator and a supervisor: translated errors beside the field, nothing written."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -73,6 +75,25 @@ def test_a_supervisor_creates_a_worker_and_is_refused_an_administrator(superviso
     reset = client.post(reverse("administration:staff_password", args=[user.pk]))
     assert reset.status_code == 200 and reset["Cache-Control"] == "no-store"
     assert Client().login(username="new_one", password=reset.context["password"])
+
+
+def test_the_staff_list_comes_in_pages_that_show_every_account_once(
+    everyone, monkeypatch
+):
+    from doorstep.administration import views_staff
+
+    monkeypatch.setattr(views_staff, "STAFF_PAGE", 2)
+    client = _client(everyone["administrator"], "zh-hans")
+    url = reverse("administration:staff")
+    seen: list[str] = []
+    first = client.get(url).content.decode()
+    assert "共" in first and 'rel="next"' in first
+    for number in range(1, 20):
+        text = client.get(f"{url}?page={number}").content.decode()
+        seen += re.findall(r'data-staff="([^"]+)"', text)
+        if 'rel="next"' not in text:
+            break
+    assert len(seen) == len(set(seen)) == User.objects.filter(is_active=True).count()
 
 
 def test_the_page_shows_a_duplicate_user_name_translated(administrator, worker_a, areas):

@@ -53,6 +53,23 @@ def test_a_supervisor_manages_workers_and_team_leaders_of_their_area_only(everyo
         assert_error(client.get(f"{BASE}/{everyone[other].pk}"), 404)
 
 
+def test_the_list_comes_in_pages_that_cover_every_account_once(everyone):
+    client = ApiClient(everyone["administrator"])
+    everything = [row["username"] for row in client.get(BASE).json()["items"]]
+    assert len(everything) >= 5
+    seen, cursor = [], ""
+    for _ in range(len(everything)):
+        page = client.get(f"{BASE}?limit=2&cursor={cursor}").json()
+        assert len(page["items"]) <= 2
+        seen += [row["username"] for row in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == everything
+    assert_error(client.get(f"{BASE}?limit=0"), 422)
+    assert_error(client.get(f"{BASE}?limit=501"), 422)
+
+
 def test_a_county_administrator_manages_that_county_only(everyone, county_admin, worker_elsewhere):
     client = ApiClient(county_admin)
     names = {row["username"] for row in client.get(BASE).json()["items"]}

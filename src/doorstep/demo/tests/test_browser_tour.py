@@ -6,8 +6,7 @@ catalogue string is left on a Chinese or Uyghur page.
 
 Kept quick: the demo is loaded once, smaller than `make run`'s; each role signs in
 once and keeps its browser context; one link per kind of page (route) is followed; each
-page is loaded three times — Chinese and Uyghur on a phone (where overflow and
-right-to-left show), English on a desktop.
+page is loaded six times — Chinese, Uyghur and English, each on a phone and a desktop.
 """
 
 from __future__ import annotations
@@ -26,8 +25,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-# (language, viewport): each page once in each.
-PASSES = (("zh-hans", PHONE), ("ug", PHONE), ("en", DESKTOP))
+# (language, viewport): each page once in each language at each width.
+PASSES = tuple(
+    (language, size) for language in ("zh-hans", "ug", "en") for size in (PHONE, DESKTOP)
+)
 HOMES = ("/", "/casework/")
 # Not pages to tour: the API and its docs (their own tests), signing out, files.
 SKIP_PREFIXES = ("/api/", "/static/", "/i18n/", "/accounts/logout", "/media/")
