@@ -49,6 +49,12 @@ class Office(models.Model):
     def category_list(self) -> list[str]:
         return [c for c in self.categories.split(",") if c]
 
+    def takes(self, category: str) -> bool:
+        """Whether the duty room takes calls of `category`: every category when none is
+        set; a life-safety call or "other" always (nobody in danger is turned away)."""
+        wanted = self.category_list
+        return not wanted or category in wanted or category in LIFE_SAFETY or category == "other"
+
 
 class HolidayKind(models.TextChoices):
     SPRING_FESTIVAL = "spring_festival", _("Spring Festival")

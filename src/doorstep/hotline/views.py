@@ -169,7 +169,7 @@ def intake(request):
             "offices": offices,
             "office": office,
             "areas": areas,
-            "categories": CallCategory.choices,
+            "categories": [c for c in CallCategory.choices if office.takes(c[0])],
             "urgencies": Urgency.choices,
             "values": values,
             "also_values": request.POST.getlist("also_categories")

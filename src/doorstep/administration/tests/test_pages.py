@@ -77,9 +77,7 @@ def test_a_supervisor_creates_a_worker_and_is_refused_an_administrator(superviso
     assert Client().login(username="new_one", password=reset.context["password"])
 
 
-def test_the_staff_list_comes_in_pages_that_show_every_account_once(
-    everyone, monkeypatch
-):
+def test_the_staff_list_comes_in_pages_that_show_every_account_once(everyone, monkeypatch):
     from doorstep.administration import views_staff
 
     monkeypatch.setattr(views_staff, "STAFF_PAGE", 2)

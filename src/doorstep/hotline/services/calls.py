@@ -268,6 +268,24 @@ def call_take(
     if place_area is not None and not place_area.path.startswith(office.area.path):
         raise ValidationError({"place_area": _("This place is outside the office's area.")})
     every = call_categories(data["category"], also_categories)
+    refused = [c for c in every if not office.takes(c)]
+    if refused:
+        field = "category" if refused[0] == data["category"] else "also_categories"
+        raise ValidationError(
+            {
+                field: _(
+                    "This duty room does not take calls about %(category)s; it takes: %(taken)s."
+                )
+                % {
+                    "category": CallCategory(refused[0]).label,
+                    "taken": ", ".join(
+                        str(CallCategory(c).label)
+                        for c in office.category_list
+                        if c in CallCategory.values
+                    ),
+                }
+            }
+        )
     data["category"] = every[0]
     data["categories"] = "," + ",".join(every) + ","
     if any(c in LIFE_SAFETY for c in every):

@@ -154,3 +154,32 @@ def test_existing_calls_get_their_one_category(worker_a, office):
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_duty_room_takes_only_its_service_categories_but_never_turns_away_danger(
+    client, worker_a, office
+):
+    office.categories = ",power,water,"
+    office.save()
+    api = ApiClient(worker_a, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    body = assert_error(
+        api.post(f"{BASE}/calls", _both(office, category="sanitation", also_categories=[])),
+        422,
+        "category",
+    )
+    assert "不受理" in body["errors"][0]["message"] and "停电" in body["errors"][0]["message"]
+    assert_error(
+        api.post(f"{BASE}/calls", _both(office, also_categories=["noise_dispute"])),
+        422,
+        "also_categories",
+    )
+    assert not Call.objects.exists()
+    # A life-safety category and "other" are always taken.
+    assert api.post(f"{BASE}/calls", _both(office)).status_code == 201
+    taken = api.post(f"{BASE}/calls", _both(office, category="other", also_categories=[]))
+    assert taken.status_code == 201
+    # The intake page offers only what the room takes.
+    client.force_login(worker_a)
+    page = client.get(f"/hotline/calls/new/?office={office.pk}").content.decode()
+    assert 'value="water"' in page and 'value="lift_entrapment"' in page
+    assert 'value="sanitation"' not in page and 'value="noise_dispute"' not in page
