@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "doorstep.core.htmx.HtmxSignInMiddleware",
     # After authentication: a session that owes its second factor counts as none.
     "doorstep.accounts.middleware.TwoFactorMiddleware",
+    "doorstep.accounts.middleware.PasswordChangeDueMiddleware",
     "doorstep.core.ratelimit.RateLimitMiddleware",
     # After the rate limit (a refused request parses nothing): NUL and control
     # characters in any parameter, form field or JSON string, malformed multipart.

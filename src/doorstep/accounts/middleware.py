@@ -57,3 +57,43 @@ class TwoFactorMiddleware:
         if back is None:
             return redirect("accounts:two_factor")
         return redirect(f"{reverse('accounts:two_factor')}?{urlencode({'next': back})}")
+
+
+class PasswordChangeDueMiddleware:
+    """Someone signed in with a temporary password (handed over by an administrator,
+    administration.services) chooses their own before anything else; the API sees
+    such a session as no session, like a pending second factor."""
+
+    _open_names = ("accounts:password_change", *_OPEN_NAMES)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._open_paths: tuple[str, ...] | None = None
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "password_change_due", False)
+            and not getattr(request, "two_factor_pending", False)
+        ):
+            response = self._due(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def _due(self, request):
+        if self._open_paths is None:
+            self._open_paths = tuple(reverse(name) for name in self._open_names)
+        path = request.path_info
+        if path in self._open_paths or path.startswith("/static/"):
+            return None
+        if path.startswith("/api/"):
+            request.user = AnonymousUser()
+            return None
+        if is_htmx(request):
+            return htmx_redirect(request, "accounts:password_change")
+        back = safe_next(request, request.get_full_path())
+        target = reverse("accounts:password_change")
+        return redirect(f"{target}?{urlencode({'next': back})}" if back else target)

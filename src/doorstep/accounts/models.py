@@ -48,6 +48,11 @@ class User(AbstractUser):
     skills = models.CharField(_("skills"), max_length=255, blank=True)
     latitude = models.FloatField(_("base latitude"), null=True, blank=True)
     longitude = models.FloatField(_("base longitude"), null=True, blank=True)
+    # Set when an administrator hands over a temporary password (a reset or an import's
+    # first passwords): the person chooses their own at their next sign-in.
+    password_change_due = models.BooleanField(
+        _("must choose a new password"), default=False, db_default=False
+    )
 
     class Meta:
         verbose_name = _("staff account")

@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from doorstep.accounts.models import ApiToken, User
+from doorstep.privacy.models import AuditAction
+from doorstep.privacy.services import audit_record
 
 
 @transaction.atomic
@@ -34,3 +36,20 @@ def api_token_authenticate(raw: str) -> User | None:
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def password_change_own(*, user: User, form, channel: str) -> None:
+    """The person's own new password (`form`: a valid PasswordChangeForm for `user`);
+    a temporary password handed over by an administrator is no longer due a change."""
+    form.save(commit=False)
+    user.password_change_due = False
+    user.save(update_fields=["password", "password_change_due"])
+    audit_record(
+        actor=user,
+        action=AuditAction.UPDATE,
+        object_type="staff",
+        object_id=user.pk,
+        channel=channel,
+        detail={"changed": "own password"},
+    )

@@ -6,8 +6,9 @@ from __future__ import annotations
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from doorstep.accounts import throttle, two_factor
 from doorstep.accounts.forms import CodeForm, SignInForm, locked_error
+from doorstep.accounts.services import password_change_own
 from doorstep.core.htmx import safe_next
 from doorstep.core.ratelimit import client_ip
 
@@ -128,4 +130,26 @@ def two_factor_enrol_view(request):
             # An <img> with a data: URI: no inline SVG markup, and the CSP allows data: images.
             "qr": segno.make(uri, error="m").svg_data_uri(scale=5, border=2),
         },
+    )
+
+
+@never_cache
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+def password_change_view(request):
+    """Choose a new password: anyone signed in, at any time, and everyone handed a
+    temporary password by an administrator before anything else (the middleware
+    sends them here)."""
+    if not request.user.is_authenticated:
+        return redirect(_with_next("accounts:login", request.get_full_path()))
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_change_own(user=request.user, form=form, channel="pages")
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your new password is saved."))
+        return redirect(_next_url(request))
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "next": _next_url(request), "due": request.user.password_change_due},
+        status=422 if request.method == "POST" else 200,
     )

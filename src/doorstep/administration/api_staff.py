@@ -113,6 +113,11 @@ class StaffImportErrorOut(Schema):
     message: str
 
 
+class StaffFirstPasswordOut(Schema):
+    username: str
+    temporary_password: str
+
+
 class StaffImportOut(Schema):
     dry_run: bool
     ok: bool
@@ -120,6 +125,9 @@ class StaffImportOut(Schema):
     rows: int
     created: int
     errors: list[StaffImportErrorOut]
+    first_passwords: list[StaffFirstPasswordOut] = Field(
+        description="With first_passwords: each new account's temporary password, shown once."
+    )
 
 
 class StaffExportQuery(Schema):
@@ -253,14 +261,24 @@ def staff_export_file(request: HttpRequest, filters: Query[StaffExportQuery]):
     response={200: StaffImportOut, **error_responses(404)},
     summary="Check (dry run) or import staff from CSV or XLSX",
     description="Multipart form: `file` (the export's columns, English or Chinese "
-    "headers, UTF-8 or GB18030) and `dry_run` (default true). A real run writes every "
-    "row or none; errors name the row and column.",
+    "headers, UTF-8 or GB18030), `dry_run` (default true) and `first_passwords` (default "
+    "false: a temporary password for each new account, returned once, to be changed at "
+    "its first sign-in). A real run writes every row or none; errors name the row and column.",
 )
-def staff_import(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = True):
+def staff_import(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    dry_run: Form[bool] = True,
+    first_passwords: Form[bool] = False,
+):
     _manager(request)
     try:
         report = staff_import_upload(
-            actor=request.auth, upload=file, dry_run=dry_run, channel=CHANNEL
+            actor=request.auth,
+            upload=file,
+            dry_run=dry_run,
+            channel=CHANNEL,
+            first_passwords=first_passwords,
         )
     except ImportFileError as exc:
         raise HttpError(422, exc.message) from None
@@ -271,6 +289,10 @@ def staff_import(request: HttpRequest, file: File[UploadedFile], dry_run: Form[b
         "rows": report.rows,
         "created": report.created,
         "errors": report.errors,
+        "first_passwords": [
+            {"username": username, "temporary_password": password}
+            for username, _name, password in report.passwords
+        ],
     }
 
 

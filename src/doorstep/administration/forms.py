@@ -60,6 +60,11 @@ class StaffSearchForm(forms.Form):
 
 class StaffImportForm(forms.Form):
     file = forms.FileField(label=_("file (.csv or .xlsx)"))
+    first_passwords = forms.BooleanField(
+        label=_("Give each new account a first password (shown once, to print and hand over)"),
+        required=False,
+        initial=True,
+    )
 
 
 class OfficeForm(forms.Form):

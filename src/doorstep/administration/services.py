@@ -270,7 +270,8 @@ def staff_password_reset(*, actor, user: User, channel: str) -> str:
     password = temporary_password()
     validate_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.password_change_due = True
+    user.save(update_fields=["password", "password_change_due"])
     _audit(actor, AuditAction.UPDATE, user, channel, reset="password")
     return password
 

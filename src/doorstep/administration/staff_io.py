@@ -29,6 +29,7 @@ from doorstep.administration.services import (
     check_username,
     require_manager,
     staff_create,
+    staff_password_reset,
 )
 from doorstep.casework.models import Unit, UnitMember
 from doorstep.privacy.models import AuditAction
@@ -99,6 +100,9 @@ class StaffImportReport:
     created: int = 0
     written: bool = False
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # With first_passwords: (user name, full name, temporary password) per new account,
+    # shown once to the administrator, never stored in clear.
+    passwords: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -210,9 +214,13 @@ def _read(actor, path: str) -> tuple[list[tuple[int, str, StaffData]], list[dict
     return parsed, errors, count
 
 
-def staff_import(*, actor, path: str, dry_run: bool, channel: str) -> StaffImportReport:
+def staff_import(
+    *, actor, path: str, dry_run: bool, channel: str, first_passwords: bool = False
+) -> StaffImportReport:
     """Check (dry run) or import a staff file. ImportFileError for a file that cannot
-    be read at all; otherwise a report whose errors name row and column."""
+    be read at all; otherwise a report whose errors name row and column.
+    `first_passwords`: every new account gets a temporary password (to be changed at
+    its first sign-in), returned once in the report."""
     require_manager(actor)
     report = StaffImportReport(dry_run=dry_run)
     parsed, errors, count = _read(actor, path)
@@ -223,7 +231,10 @@ def staff_import(*, actor, path: str, dry_run: bool, channel: str) -> StaffImpor
         with transaction.atomic():
             for number, username, data in parsed:
                 try:
-                    staff_create(actor=actor, username=username, data=data, channel=channel)
+                    user = staff_create(actor=actor, username=username, data=data, channel=channel)
+                    if first_passwords:
+                        password = staff_password_reset(actor=actor, user=user, channel=channel)
+                        report.passwords.append((username, user.get_full_name(), password))
                 except ValidationError as exc:
                     report.errors = [
                         {"row": number, "column": k, "message": m}
@@ -240,19 +251,28 @@ def staff_import(*, actor, path: str, dry_run: bool, channel: str) -> StaffImpor
                 detail={"rows": count},
             )
     except ValidationError:
+        report.passwords = []
         return report
     report.created, report.written = len(parsed), True
     return report
 
 
-def staff_import_upload(*, actor, upload, dry_run: bool, channel: str) -> StaffImportReport:
+def staff_import_upload(
+    *, actor, upload, dry_run: bool, channel: str, first_passwords: bool = False
+) -> StaffImportReport:
     """`staff_import` for an uploaded file (kept in a temporary file while read)."""
     extension = os.path.splitext(upload.name or "")[1].lower()
     with tempfile.NamedTemporaryFile(suffix=extension) as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
         handle.flush()
-        return staff_import(actor=actor, path=handle.name, dry_run=dry_run, channel=channel)
+        return staff_import(
+            actor=actor,
+            path=handle.name,
+            dry_run=dry_run,
+            channel=channel,
+            first_passwords=first_passwords,
+        )
 
 
 def staff_export_rows(actor, *, chinese: bool) -> Iterator[list[Any]]:

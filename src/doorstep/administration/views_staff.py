@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -254,11 +255,25 @@ def staff_import(request):
         dry_run = request.POST.get("run") != "1"
         try:
             report = staff_import_upload(
-                actor=user, upload=form.cleaned_data["file"], dry_run=dry_run, channel=CHANNEL
+                actor=user,
+                upload=form.cleaned_data["file"],
+                dry_run=dry_run,
+                channel=CHANNEL,
+                first_passwords=form.cleaned_data["first_passwords"],
             )
         except ImportFileError as exc:
             file_error = exc.message
         else:
+            if report.written and report.passwords:
+                # Shown once, never stored: the administrator prints the sheet and
+                # hands each person theirs; each chooses their own at first sign-in.
+                response = render(
+                    request,
+                    "administration/staff_first_passwords.html",
+                    {"passwords": report.passwords},
+                )
+                add_never_cache_headers(response)
+                return response
             if report.written:
                 messages.success(
                     request,

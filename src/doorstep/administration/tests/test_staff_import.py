@@ -116,3 +116,73 @@ def test_the_export_reads_back_as_an_import(administrator, areas, units, worker_
 def test_other_roles_cannot_import(request, areas, persona):
     client = ApiClient(request.getfixturevalue(persona))
     assert_error(_upload(client, GOOD_ZH.encode(), "s.csv", True), 404)
+
+
+def test_first_passwords_sign_each_new_person_in_once_then_they_choose_their_own(
+    administrator, areas, units
+):
+    from django.test import Client
+
+    content = GOOD_ZH.replace("工作队员", "worker").encode("utf-8")
+    client = ApiClient(administrator)
+    upload = SimpleUploadedFile("staff.csv", content)
+    body = client.client.post(
+        URL, {"file": upload, "dry_run": "false", "first_passwords": "true"}
+    ).json()
+    given = {row["username"]: row["temporary_password"] for row in body["first_passwords"]}
+    assert set(given) == {"li_na", "aili"}
+    li = User.objects.get(username="li_na")
+    assert li.password_change_due and li.check_password(given["li_na"])
+    assert given["li_na"] not in str(list(AuditEvent.objects.values_list("detail", flat=True)))
+
+    person = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    signed = person.post("/accounts/login/", {"username": "li_na", "password": given["li_na"]})
+    assert signed.status_code == 302
+    # Every page, fragment and the API wait until the person has chosen a password.
+    sent = person.get("/casework/")
+    assert sent.status_code == 302 and sent["Location"].startswith("/accounts/password/")
+    fragment = person.get("/casework/", HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 204 and fragment["HX-Redirect"].startswith("/accounts/password/")
+    assert person.get("/api/v1/casework/due").status_code == 401
+    page = person.get("/accounts/password/").content.decode()
+    assert "临时密码" in page
+    weak = person.post(
+        "/accounts/password/",
+        {"old_password": given["li_na"], "new_password1": "123", "new_password2": "123"},
+    )
+    assert weak.status_code == 422
+    chosen = "Mingtian-qu-Aksu-7"
+    done = person.post(
+        "/accounts/password/",
+        {"old_password": given["li_na"], "new_password1": chosen, "new_password2": chosen},
+    )
+    assert done.status_code == 302
+    li.refresh_from_db()
+    assert not li.password_change_due and li.check_password(chosen)
+    assert person.get("/casework/").status_code == 200
+    assert AuditEvent.objects.filter(
+        object_type="staff", object_id=str(li.pk), detail__changed="own password"
+    ).exists()
+
+
+def test_without_first_passwords_the_new_accounts_have_none(administrator, areas, units):
+    content = GOOD_ZH.replace("工作队员", "worker").encode("utf-8")
+    body = _upload(ApiClient(administrator), content, "staff.csv", dry_run=False).json()
+    assert body["first_passwords"] == []
+    assert not User.objects.get(username="li_na").has_usable_password()
+
+
+def test_the_import_page_shows_the_first_passwords_once_and_uncached(administrator, areas, units):
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(administrator)
+    content = GOOD_ZH.replace("工作队员", "worker").encode("utf-8")
+    response = client.post(
+        "/administration/staff/import/",
+        {"file": SimpleUploadedFile("staff.csv", content), "run": "1", "first_passwords": "on"},
+    )
+    text = response.content.decode()
+    assert response.status_code == 200 and 'id="first-passwords"' in text
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+    assert text.count("<code") == 2 and "li_na" in text
