@@ -38,7 +38,7 @@ from doorstep.casework.services import welfare as svc
 from doorstep.casework.services.common import require_role
 from doorstep.casework.services.schedule import MAX_POLICY_INTERVAL_DAYS
 from doorstep.core.pagination import BadCursor
-from doorstep.core.schemas import MAX_ID, ErrorOut, Id, Text, error_responses
+from doorstep.core.schemas import MAX_ID, ErrorOut, Id, IsoDatetime, Text, error_responses
 from doorstep.registry.models import Vulnerability
 
 router = Router()
@@ -230,6 +230,12 @@ class CheckRecordIn(InputSchema):
         None, description="The category of the need a problem opens (else the question's)."
     )
     need_urgency: Urgency = Urgency.HIGH
+    occurred_at: IsoDatetime | None = Field(
+        None,
+        description="When the try happened (not when it is sent: the field app records "
+        "offline), ISO 8601 with a time zone; now when left out. Not in the future, nor "
+        "older than DOORSTEP_CONTACT_MAX_AGE_DAYS.",
+    )
 
 
 class ReassignIn(InputSchema):
@@ -512,6 +518,7 @@ def checks_record(
             kind=payload.kind,
             need_category=payload.need_category,
             need_urgency=payload.need_urgency,
+            occurred_at=payload.occurred_at,
             channel=CHANNEL,
         )
         return 200, _check(sel.check_for(user, recorded.pk, channel=CHANNEL))

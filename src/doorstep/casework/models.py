@@ -553,6 +553,10 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["household", "occurred_at"], name="contact_household_at"),
             models.Index(fields=["worker", "occurred_at"], name="contact_worker_at"),
+            # The summaries' refresh reads contacts by day, and looks for contacts
+            # written since it last ran (insights.rollup.refresh_changed).
+            models.Index(fields=["occurred_at"], name="contact_at"),
+            models.Index(fields=["created_at"], name="contact_created_at"),
         ]
 
     def __str__(self) -> str:

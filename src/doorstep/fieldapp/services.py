@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from doorstep.fieldapp import selectors
 from doorstep.fieldapp.models import SyncPoint
+from doorstep.insights.rollup import contacts_since_last_run
+from doorstep.insights.tasks import refresh_changed_rollups
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 
@@ -83,6 +85,10 @@ def _start(*, user, previous: SyncPoint | None, channel: str) -> SyncPoint:
         SyncPoint.objects.filter(
             user=user, created_at__lt=now - dt.timedelta(days=SYNC_POINT_DAYS)
         ).delete()
+    if contacts_since_last_run(worker=user) is not None:
+        # The app syncs after its outbox has drained: the visits just delivered reach
+        # the dashboards in seconds (the task worker), not at the next 15-minute refresh.
+        refresh_changed_rollups.enqueue()
     return point
 
 

@@ -19,6 +19,13 @@ class InsightsConfig(AppConfig):
             tasks.refresh_recent_rollups,
             every=dt.timedelta(minutes=15),
         )
+        # Contacts entered since the last refresh (a phone back in signal sends a
+        # morning of visits): their days only, so the dashboards show them soon.
+        periodic.register(
+            "insights.refresh_changed_rollups",
+            tasks.refresh_changed_rollups,
+            every=dt.timedelta(minutes=1),
+        )
         periodic.register(
             "insights.refresh_all_rollups", tasks.refresh_all_rollups, daily_at_hour=3
         )

@@ -25,11 +25,12 @@ import datetime as dt
 import time
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from doorstep.areas.models import Area, AreaLevel
+from doorstep.casework.models import Contact
 from doorstep.core.bulk import bulk_insert
 from doorstep.insights import facts
 from doorstep.insights.models import (
@@ -202,6 +203,35 @@ def refresh(
 def refresh_recent(*, days: int = RECENT_DAYS, today: dt.date | None = None) -> RollupRun:
     today = today or timezone.localdate()
     return refresh(first_day=today - dt.timedelta(days=days - 1), last_day=today, today=today)
+
+
+# A contact inserted just before a refresh began may commit after it read: the next
+# look for new contacts starts this much before the last refresh began.
+CHANGE_OVERLAP = dt.timedelta(seconds=10)
+
+
+def contacts_since_last_run(*, worker=None) -> dt.datetime | None:
+    """When the earliest contact written since the last refresh happened (None: no
+    such contact, or no refresh yet — the 15-minute refresh builds the first)."""
+    last = last_run()
+    if last is None:
+        return None
+    contacts = Contact.objects.filter(created_at__gt=last.started_at - CHANGE_OVERLAP)
+    if worker is not None:
+        contacts = contacts.filter(worker=worker)
+    return contacts.aggregate(first=Min("occurred_at"))["first"]
+
+
+def refresh_changed(*, now: dt.datetime | None = None) -> RollupRun | None:
+    """Refresh the days of the contacts written since the last refresh (at most the
+    recent window; older edits wait for the night), or nothing when there are none."""
+    first = contacts_since_last_run()
+    if first is None:
+        return None
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    first_day = max(timezone.localdate(first), today - dt.timedelta(days=RECENT_DAYS - 1))
+    return refresh(first_day=min(first_day, today), last_day=today, today=today, now=now)
 
 
 def last_run() -> RollupRun | None:

@@ -27,7 +27,7 @@ CLOCK_SKEW = dt.timedelta(minutes=10)
 MAX_DURATION_MINUTES = 24 * 60
 
 
-def _check_timing(
+def check_contact_timing(
     occurred_at: dt.datetime, ended_at: dt.datetime | None, duration_minutes: int, *, history: bool
 ) -> tuple[dict[str, str], int]:
     """Errors by field, and the duration to store (the whole stay when it has an end)."""
@@ -86,7 +86,7 @@ def contact_log(
     errors: dict[str, str] = {}
     if kind not in ContactKind.values:
         errors["kind"] = _("Choose a visit or a phone call.")
-    timing_errors, duration_minutes = _check_timing(
+    timing_errors, duration_minutes = check_contact_timing(
         occurred_at, ended_at, duration_minutes, history=history
     )
     errors.update(timing_errors)

@@ -45,7 +45,7 @@ from doorstep.casework.models import (
 )
 from doorstep.casework.questions import QuestionKind, label_in_language
 from doorstep.casework.services.common import CASEWORK_ROLES, PAIRABLE_ROLES, require_role
-from doorstep.casework.services.contacts import contact_log
+from doorstep.casework.services.contacts import check_contact_timing, contact_log
 from doorstep.casework.services.needs import need_open
 from doorstep.casework.services.questions import templates_applying_to
 from doorstep.casework.services.schedule import MAX_POLICY_INTERVAL_DAYS, _enqueue_area_refresh
@@ -683,11 +683,14 @@ def welfare_check_record(
     kind: str = ContactKind.VISIT,
     need_category: str | None = None,
     need_urgency: str = Urgency.HIGH,
+    occurred_at: dt.datetime | None = None,
     channel: str,
 ) -> WelfareCheck:
     """Record a try: reached (`done`, with a yes/no answer to every question) or not
     reached (`not_reached`, may be tried again). A "no" to any question opens a need
     for the household, linked to the check; a check done counts as a contact.
+    `occurred_at`: when the try happened (a phone without signal sends it later); now
+    when left out; the contacts' rules (not in the future, not too old) apply.
 
     `check` comes from selectors_welfare.check_for (the assigned worker, or a team
     leader or supervisor of its area)."""
@@ -703,7 +706,10 @@ def welfare_check_record(
     note = (note or "").strip()
     answers = answers or {}
     questions = round_questions(current.round)
-    now = timezone.now()
+    now = occurred_at or timezone.now()
+    timing_errors, _minutes = check_contact_timing(now, None, 0, history=False)
+    if timing_errors:
+        raise ValidationError(timing_errors)
     need = None
     if outcome == WelfareOutcome.NOT_REACHED:
         if answers:

@@ -305,6 +305,43 @@ def test_a_check_with_every_answer_yes_is_done_and_counts_as_a_contact(cold_roun
     assert ContactSchedule.objects.get(household=town["alone"]).last_contact_at is not None
 
 
+def test_a_check_done_offline_keeps_when_it_happened_and_refuses_the_future(
+    cold_round, town, worker_a
+):
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    check = _check(cold_round, town["alone"])
+    for wrong in (timezone.now() + dt.timedelta(hours=2), timezone.now() - dt.timedelta(days=90)):
+        with pytest.raises(ValidationError) as refused:
+            welfare_check_record(
+                actor=worker_a,
+                check=check,
+                outcome="done",
+                answers=ALL_YES,
+                expected_version=1,
+                occurred_at=wrong,
+                channel="t",
+            )
+        assert "occurred_at" in refused.value.message_dict
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    done = welfare_check_record(
+        actor=worker_a,
+        check=check,
+        outcome="done",
+        answers=ALL_YES,
+        expected_version=1,
+        occurred_at=yesterday,
+        channel="t",
+    )
+    assert done.checked_at == yesterday
+    assert Contact.objects.get(household=town["alone"]).occurred_at == yesterday
+    schedule = ContactSchedule.objects.get(household=town["alone"])
+    assert schedule.last_contact_at == yesterday
+
+
 def test_a_no_opens_a_need_linked_to_the_check(cold_round, town, worker_a):
     check = _check(cold_round, town["alone"])
     answers = {**ALL_YES, "heating": False}

@@ -211,3 +211,21 @@ def test_a_page_costs_the_same_queries_for_2_or_8_households(worker_a, team_lead
         open_need(actor=worker_a, household=household)
         contact_log(actor=worker_a, household=household, kind="visit", channel="t")
     assert queries_for_a_sync() == small
+
+
+def test_a_sync_after_the_outbox_delivered_visits_refreshes_the_dashboards(
+    worker_a, caseload, areas
+):
+    from doorstep.insights import rollup
+    from doorstep.insights.models import AreaDay
+
+    household, _other = caseload
+    rollup.refresh_recent(days=2)
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    contact_log(
+        actor=worker_a, household=household, kind="visit", occurred_at=yesterday, channel="t"
+    )
+    day = timezone.localdate(yesterday)
+    assert not AreaDay.objects.filter(area=household.area, day=day, contacts__gt=0).exists()
+    _sync(ApiClient(worker_a))  # tasks run at once in tests; the task worker in production
+    assert AreaDay.objects.get(area=household.area, day=day).contacts == 1

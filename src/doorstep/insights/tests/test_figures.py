@@ -182,3 +182,23 @@ def test_periods_mixing_months_and_days_agree_with_the_days(areas, data, start, 
     rows = {row.area.pk: row.values for row in area_children(areas["county"], period)}
     alone = area_figures(areas["township"], period).values
     assert rows[areas["township"].pk]["contacts"] == alone["contacts"]
+
+
+def test_contacts_entered_since_the_last_refresh_reach_their_days_at_once(areas, data, monkeypatch):
+    from django.utils import timezone
+
+    from doorstep.insights.tests.factories import contact
+
+    rollup.refresh_recent(days=3)
+    monkeypatch.setattr(rollup, "CHANGE_OVERLAP", dt.timedelta(0))
+    assert rollup.refresh_changed() is None  # nothing new: nothing rebuilt
+    # A phone back in signal delivers yesterday's visit.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    contact(data["h1"], data["w1"], at(yesterday.isoformat(), 10))
+    assert rollup.contacts_since_last_run(worker=data["w2"]) is None
+    assert rollup.contacts_since_last_run(worker=data["w1"]) is not None
+    run = rollup.refresh_changed()
+    assert run is not None and run.first_day == yesterday
+    row = AreaDay.objects.get(area=areas["village_a"], day=yesterday)
+    assert row.contacts == 1
+    assert rollup.refresh_changed() is None

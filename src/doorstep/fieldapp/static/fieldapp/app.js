@@ -510,7 +510,8 @@
       const outcome = data.get("outcome");
       const answers = {};
       if (outcome === "done") check.questions.forEach((q) => { answers[q.key] = data.get("q:" + q.key) !== "no"; });
-      const payload = { outcome: outcome, version: check.version, answers: answers, note: data.get("note") || "", kind: "visit" };
+      // When the check happened on the phone, not when the outbox reaches the server.
+      const payload = { outcome: outcome, version: check.version, answers: answers, note: data.get("note") || "", kind: "visit", occurred_at: v.occurred_at || new Date().toISOString() };
       await save({ kind: "check", ref: check.id, household: card.id, method: "POST", path: "/casework/welfare/checks/" + check.id + "/record", body: payload, base_version: check.version, label: t("welfare_check") + " · " + check.resident }, replace);
       return true;
     });
