@@ -11,19 +11,20 @@ do the write gets 403 (checked after the fetch, so a record outside the scope st
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
-from uuid import UUID
+from typing import Annotated
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, Path, Query, Router
+from ninja import Path, Query, Router
 
 from doorstep.accounts.models import User
 from doorstep.areas.selectors import area_for
 from doorstep.casework import selectors, services
+from doorstep.casework.api_common import CHANNEL, IdempotencyKey, _dump
+from doorstep.casework.api_common import write as _write
+from doorstep.casework.api_questions import router as questions_router
 from doorstep.casework.api_schemas import (
     AssistanceCreateIn,
     AssistanceOut,
@@ -71,8 +72,8 @@ from doorstep.casework.api_schemas import (
     VisitPolicyOut,
     VisitPolicySetIn,
 )
+from doorstep.casework.api_welfare import router as welfare_router
 from doorstep.casework.models import ReferralStatus
-from doorstep.core.idempotency import HEADER, HEADER_DESCRIPTION, idempotent
 from doorstep.core.pagination import BadCursor
 from doorstep.core.schemas import MAX_ID, error_responses
 from doorstep.privacy.models import AuditAction
@@ -80,55 +81,14 @@ from doorstep.privacy.services import audit_record
 
 router = Router()
 
-CHANNEL = "api:v1:casework"
 OVERDUE_HOUSEHOLDS_MAX = 200
 
-IdempotencyKey = Annotated[UUID | None, Header(alias=HEADER, description=HEADER_DESCRIPTION)]
 NeedId = Annotated[int, Path(ge=1, le=MAX_ID, description="Need id.")]
 PairingId = Annotated[int, Path(ge=1, le=MAX_ID, description="Pairing id.")]
 NotificationId = Annotated[int, Path(ge=1, le=MAX_ID, description="Notification id.")]
 ReferralId = Annotated[int, Path(ge=1, le=MAX_ID, description="Referral id.")]
 AssistanceId = Annotated[int, Path(ge=1, le=MAX_ID, description="Assistance id.")]
 AreaId = Annotated[int, Path(ge=1, le=MAX_ID, description="Area id.")]
-
-
-def _dump(schema, obj) -> dict:
-    return schema.from_orm(obj).model_dump(mode="json")
-
-
-def _error(status: int, detail: str, **extra: Any) -> JsonResponse:
-    return JsonResponse({"detail": detail, "errors": [], **extra}, status=status)
-
-
-def _write(
-    request: HttpRequest, key: UUID | None, payload: Any, run: Callable[[], tuple[int, Any]]
-) -> HttpResponse:
-    try:
-        status, body, replayed = idempotent(
-            user=request.auth,
-            key=key,
-            endpoint=f"{request.method} {request.path}",
-            payload=payload,
-            run=run,
-        )
-    except PermissionDenied as exc:
-        return _error(403, str(exc) or _("Your role does not allow this."))
-    except services.NeedConflict as conflict:
-        current = (
-            selectors.needs_visible_to(request.auth)
-            .select_related("household", "owner")
-            .get(pk=conflict.current.pk)
-        )
-        return _error(
-            409,
-            _("Someone else changed this need after you read it."),
-            current=_dump(NeedOut, current),
-            changed_fields=conflict.changed_fields,
-        )
-    response = JsonResponse(body, status=status)
-    if replayed:
-        response["Idempotent-Replayed"] = "true"
-    return response
 
 
 def _page(qs, query, *, user=None) -> dict:
@@ -712,11 +672,9 @@ def visit_policies_set(
 
 
 # Welfare-check rounds and checks: /api/v1/casework/welfare (casework/api_welfare.py).
-from doorstep.casework.api_welfare import router as welfare_router  # noqa: E402
 
 router.add_router("/welfare", welfare_router)
 
 # Question templates: /api/v1/casework/question-templates (casework/api_questions.py).
-from doorstep.casework.api_questions import router as questions_router  # noqa: E402
 
 router.add_router("/question-templates", questions_router)

@@ -15,7 +15,8 @@ from pydantic import Field
 
 from doorstep.areas.selectors import area_for
 from doorstep.casework import selectors_questions as selectors
-from doorstep.casework.api import IdempotencyKey, _write
+from doorstep.casework.api_common import IdempotencyKey
+from doorstep.casework.api_common import write as _write
 from doorstep.casework.models import NeedCategory
 from doorstep.casework.questions import KEY_PATTERN, MAX_TEXT
 from doorstep.casework.services import questions as services

@@ -23,8 +23,9 @@ from pydantic import ConfigDict, Field
 from doorstep.areas.selectors import areas_visible_to
 from doorstep.casework import selectors
 from doorstep.casework import selectors_welfare as sel
-from doorstep.casework.api import CHANNEL, IdempotencyKey, _error
-from doorstep.casework.api import _write as casework_write
+from doorstep.casework.api_common import CHANNEL, IdempotencyKey
+from doorstep.casework.api_common import error as _error
+from doorstep.casework.api_common import write as casework_write
 from doorstep.casework.api_schemas import Cursor, Limit, Version
 from doorstep.casework.models import (
     ContactKind,

@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema
 from doorstep.core.idempotency import idempotent_response
 from doorstep.core.schemas import Id, Text, error_responses
 from doorstep.livelihoods import selectors
-from doorstep.livelihoods.api import CHANNEL, IdempotencyKey, PathId, _income_body, _reader
+from doorstep.livelihoods.api_common import CHANNEL, IdempotencyKey, PathId, _income_body, _reader
 from doorstep.livelihoods.api_schemas import IncomeOut, PlacementOut
 from doorstep.livelihoods.models import IncomeSource
 from doorstep.livelihoods.services import income, loops

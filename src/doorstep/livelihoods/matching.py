@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from doorstep.areas.models import Area, subtree_range
 from doorstep.livelihoods.models import (
+    MASK_BITS,
     JobOpening,
     JobSeeker,
     JobSeekerSkill,
@@ -229,8 +230,6 @@ def seekers_for_opening(
     rounding), so that a county of 150,000 seekers sends back `limit` rows, not all of
     them; trigonometry is native on PostgreSQL and registered by Django on SQLite.
     """
-    from doorstep.livelihoods.services.jobs import MASK_BITS
-
     today = today or dt.date.today()
     skill_ids = sorted(int(s) for s in opening.skills.values_list("pk", flat=True))
     born_after, born_by = birth_date_bounds(today)

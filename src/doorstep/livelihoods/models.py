@@ -173,6 +173,19 @@ class JobOpening(models.Model):
 # --- job seekers -------------------------------------------------------------------------
 
 
+# Skill ids that fit in JobSeeker.skill_mask (a signed 64-bit integer).
+MASK_BITS = 62
+
+
+def skill_mask(skill_ids) -> int:
+    """Bits of the skills with ids 1–62 (matching.py counts the rest with a join)."""
+    mask = 0
+    for pk in skill_ids:
+        if 0 < pk <= MASK_BITS:
+            mask |= 1 << pk
+    return mask
+
+
 class JobSeeker(models.Model):
     """A working-age resident looking for work: what they can do and what they want.
 

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from doorstep.areas.models import Area
 from doorstep.casework.models import ContactSchedule, Pairing
@@ -120,9 +121,15 @@ def plan_create(
 
 
 def _enqueue(plan_id: int) -> None:
-    from doorstep.pairing.tasks import compute_plan
-
     compute_plan.enqueue(plan_id)
+
+
+@task()
+def compute_plan(plan_id: int) -> None:
+    """The background task: compute a queued plan (`plan_compute` claims it first, so
+    a second run of the same task does nothing). Defined here, beside what it runs,
+    so that services never import tasks (pairing.tasks names it for the queue)."""
+    plan_compute(plan_id=plan_id)
 
 
 def _set_progress(plan_id: int, progress: int, stage: str) -> None:

@@ -1,14 +1,11 @@
-"""Background work for pairing plans. Tasks take primary keys, never instances."""
+"""Background work for pairing plans. Tasks take primary keys, never instances.
+
+`compute_plan` lives in pairing.services beside `plan_compute` (services enqueue it,
+and services never import this module); it is named here for the task queue, whose
+rows written before it moved still point at this module."""
 
 from __future__ import annotations
 
-from django_tasks import task
+from doorstep.pairing.services import compute_plan
 
-
-@task()
-def compute_plan(plan_id: int) -> None:
-    """Compute a queued plan (services.plan_compute claims it first, so a second run
-    of the same task does nothing)."""
-    from doorstep.pairing.services import plan_compute
-
-    plan_compute(plan_id=plan_id)
+__all__ = ["compute_plan"]

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from doorstep.areas.models import Area
 from doorstep.casework.models import (
@@ -267,9 +268,15 @@ def schedules_refresh_area(*, area: Area, batch_size: int = 5000) -> int:
 
 
 def _enqueue_area_refresh(area_id: int) -> None:
-    from doorstep.casework.tasks import schedules_refresh_area_task
-
     schedules_refresh_area_task.enqueue(area_id)
+
+
+@task()
+def schedules_refresh_area_task(area_id: int) -> int:
+    """The background task after a visit policy or welfare-check round changes under
+    `area_id`. Defined here so that services never import casework.tasks."""
+    area = Area.objects.filter(pk=area_id).first()
+    return schedules_refresh_area(area=area) if area is not None else 0
 
 
 def policy_interval_error(field: str) -> str:

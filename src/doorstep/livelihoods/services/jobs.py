@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.casework.models import Pairing
+from doorstep.livelihoods.matching import score_pair
 from doorstep.livelihoods.models import (
     FOLLOW_UP_MONTHS,
     MAX_MONTHLY_WAGE,
@@ -42,6 +43,7 @@ from doorstep.livelihoods.models import (
     Skill,
     TrainingOutcome,
     WorkType,
+    skill_mask,
 )
 from doorstep.livelihoods.services import loops
 from doorstep.livelihoods.services.common import (
@@ -63,8 +65,6 @@ from doorstep.registry.validators import normalize_languages, validate_languages
 
 MAX_POSTS = 10000
 MAX_DISTANCE_KM = 2000
-# Skill ids that fit in JobSeeker.skill_mask (a signed 64-bit integer).
-MASK_BITS = 62
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -288,15 +288,6 @@ def seeker_save(
     return seeker
 
 
-def skill_mask(skill_ids) -> int:
-    """Bits of the skills with ids 1–62 (matching.py counts the rest with a join)."""
-    mask = 0
-    for pk in skill_ids:
-        if 0 < pk <= MASK_BITS:
-            mask |= 1 << pk
-    return mask
-
-
 def _refresh_mask(seeker: JobSeeker) -> None:
     mask = skill_mask(
         JobSeekerSkill.objects.filter(seeker=seeker).values_list("skill_id", flat=True)
@@ -332,8 +323,6 @@ def proposal_create(
     channel: str,
 ) -> Proposal:
     """Both come from livelihoods.selectors (inside the actor's scope)."""
-    from doorstep.livelihoods.matching import score_pair
-
     require_role(actor, FIELD_ROLES)
     today = today or timezone.localdate()
     opening = JobOpening.objects.select_for_update().select_related("area").get(pk=opening.pk)
