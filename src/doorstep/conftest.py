@@ -4,14 +4,50 @@ endpoint is tried by all of them)."""
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from doorstep.accounts.models import Role
 from doorstep.core.testing import make_area_tree, make_household, make_user
 
 # Playwright's sync API runs an event loop in the test thread; live_server needs this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class _OneRequestAtATime:
+    """The live server's application, one request at a time. On SQLite in memory the
+    test thread and every server thread share one connection: two requests at once (a
+    page and the fragments it loads) deadlocked inside it, and the browser tour hung
+    until CI's limit. Keep-alive connections still get their own threads."""
+
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return list(self.app(environ, start_response))
+
+
+class _SerialLiveServer(ThreadedWSGIServer):
+    def set_app(self, application):
+        super().set_app(_OneRequestAtATime(application))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server_on_sqlite():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    original = LiveServerThread.server_class
+    LiveServerThread.server_class = _SerialLiveServer
+    yield
+    LiveServerThread.server_class = original
 
 
 @pytest.fixture(autouse=True)
