@@ -85,6 +85,22 @@
           });
         });
       });
+      // A column of numbers has its header at the same end as its figures.
+      if (headRow && table.tBodies.length) {
+        Array.prototype.forEach.call(headRow.cells, function (th, index) {
+          var figures = 0;
+          var others = 0;
+          Array.prototype.forEach.call(table.tBodies, function (body) {
+            Array.prototype.forEach.call(body.rows, function (row) {
+              var cell = row.cells.length === headRow.cells.length ? row.cells[index] : null;
+              if (!cell || !cell.textContent.trim()) return;
+              if (cell.hasAttribute("data-number")) figures += 1;
+              else others += 1;
+            });
+          });
+          if (figures && !others) th.setAttribute("data-number", "");
+        });
+      }
       if (!headRow || headRow.cells.length < 3) return;
       var labels = Array.prototype.map.call(headRow.cells, function (th) {
         return th.textContent.trim();
