@@ -76,6 +76,14 @@
   function labelTables(root) {
     (root || document).querySelectorAll("main table").forEach(function (table) {
       var headRow = table.tHead && table.tHead.rows[0];
+      // A table wider than the page scrolls inside its own box, at any width.
+      var parent = table.parentElement;
+      if (parent && !parent.classList.contains("table-scroll")) {
+        var box = document.createElement("div");
+        box.className = "table-scroll";
+        parent.insertBefore(box, table);
+        box.appendChild(table);
+      }
       Array.prototype.forEach.call(table.tBodies, function (body) {
         Array.prototype.forEach.call(body.rows, function (row) {
           Array.prototype.forEach.call(row.cells, function (cell) {
