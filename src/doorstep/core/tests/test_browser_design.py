@@ -161,3 +161,19 @@ def test_a_number_in_a_table_cell_never_wraps(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     if SCREENSHOTS:
         page.screenshot(path=f"{SCREENSHOTS}/leader-tables-{language}.png", full_page=True)
+
+
+def test_a_printed_page_is_ink_on_paper_with_real_tables(
+    live_server, browser: Browser, worker_a, team_leader, household_a
+):
+    pairing_create(actor=team_leader, worker=worker_a, household=household_a, channel="t")
+    page = _page(browser, live_server, "team_leader", "zh-hans")
+    page.goto(f"{live_server.url}/casework/")
+    table = page.locator("table.table").nth(1)
+    assert table.evaluate("t => getComputedStyle(t).display") == "block"  # a card list
+    page.emulate_media(media="print")
+    # No bar, menu or buttons on paper; the table is a table again, even 390 px wide.
+    expect(page.locator("header.topbar")).to_be_hidden()
+    expect(page.locator("main .page-head .button").first).to_be_hidden()
+    assert table.evaluate("t => getComputedStyle(t).display") == "table"
+    assert table.locator("thead").evaluate("h => getComputedStyle(h).position") != "absolute"
