@@ -14,6 +14,10 @@ NODE = ROOT / "node_modules"
 TARGET = ROOT / "src" / "doorstep" / "core" / "static" / "vendor"
 
 FILES = {
+    # The design base every page builds on (docs/decisions/0006-design-base.md); our own
+    # doorstep.css, loaded after it, only sets its variables and lays out our components.
+    "pico/pico.min.css": "@picocss/pico/css/pico.min.css",
+    "pico/LICENSE.md": "@picocss/pico/LICENSE.md",
     "htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
     "leaflet/leaflet.js": "leaflet/dist/leaflet.js",
     # Source maps the libraries name in a sourceMappingURL comment: production's

@@ -46,7 +46,8 @@ def test_an_administrator_sets_up_an_office_through_the_pages(
     page.click("button[type=submit]:not(.link):not(.js-hidden)")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
-    # Navigation → Administration → New account.
+    # Navigation (behind the menu button on a phone) → Administration → New account.
+    page.click("summary.menu-button")
     page.click("nav.mainnav a[href='/administration/']")
     page.click("a[href='/administration/staff/new/']")
     page.fill("input[name=username]", "hr_ma")

@@ -249,14 +249,14 @@ def test_uyghur_pages_are_right_to_left(client, worker_a, household_a):
     client.force_login(worker_a)
     for url in ["/", "/households/", f"/households/{household_a.pk}/", reverse("accounts:login")]:
         body = client.get(url).content.decode()
-        assert '<html lang="ug" dir="rtl">' in body, url
+        assert '<html lang="ug" dir="rtl" data-theme="light">' in body, url
 
 
 @pytest.mark.django_db
 def test_chinese_is_the_default_and_left_to_right(client, worker_a):
     client.force_login(worker_a)
     body = client.get("/").content.decode()
-    assert '<html lang="zh-hans" dir="ltr">' in body
+    assert '<html lang="zh-hans" dir="ltr" data-theme="light">' in body
     assert "我的住户" in body
 
 

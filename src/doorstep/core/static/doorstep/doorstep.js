@@ -41,6 +41,101 @@
     true
   );
 
+  // The main menu (base.html): a <details> that opens by itself without JavaScript. On
+  // a wide screen it is held open and CSS hides its button; on a phone it folds away,
+  // closes on Escape, on a tap outside it, and when a link inside it is followed.
+  var wide = window.matchMedia("(min-width: 60rem)");
+  function syncMenus() {
+    document.querySelectorAll("details[data-menu]").forEach(function (menu) {
+      menu.open = wide.matches;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", syncMenus);
+  if (wide.addEventListener) wide.addEventListener("change", syncMenus);
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || wide.matches) return;
+    document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+      menu.open = false;
+      var summary = menu.querySelector("summary");
+      if (summary) summary.focus();
+    });
+  });
+  document.addEventListener("click", function (event) {
+    if (wide.matches) return;
+    document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+
+  // Tables on a narrow screen (doorstep.css): each cell is labelled with its column's
+  // header (data-label), so that a row can be shown as a card; cells holding only a
+  // number are marked (data-number) so that they never break and line up at the end.
+  // A table without a header row, or of fewer than three columns, scrolls instead.
+  var NUMBER = /^[-+−]?[\d.,\s%‰¥￥元]*\d[\d.,\s%‰¥￥元]*$/;
+  var DATE = /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}( \d{1,2}:\d{2})?$/;
+  function labelTables(root) {
+    (root || document).querySelectorAll("main table").forEach(function (table) {
+      var headRow = table.tHead && table.tHead.rows[0];
+      // A table wider than the page scrolls inside its own box, at any width.
+      var parent = table.parentElement;
+      if (parent && !parent.classList.contains("table-scroll")) {
+        var box = document.createElement("div");
+        box.className = "table-scroll";
+        parent.insertBefore(box, table);
+        box.appendChild(table);
+      }
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            var text = cell.textContent.trim();
+            if (NUMBER.test(text)) cell.setAttribute("data-number", "");
+            else if (DATE.test(text)) cell.classList.add("nowrap");
+          });
+        });
+      });
+      // A column of numbers has its header at the same end as its figures.
+      if (headRow && table.tBodies.length) {
+        Array.prototype.forEach.call(headRow.cells, function (th, index) {
+          var figures = 0;
+          var others = 0;
+          Array.prototype.forEach.call(table.tBodies, function (body) {
+            Array.prototype.forEach.call(body.rows, function (row) {
+              var cell = row.cells.length === headRow.cells.length ? row.cells[index] : null;
+              if (!cell || !cell.textContent.trim()) return;
+              if (cell.hasAttribute("data-number")) figures += 1;
+              else others += 1;
+            });
+          });
+          if (figures && !others) th.setAttribute("data-number", "");
+        });
+      }
+      if (!headRow || headRow.cells.length < 3) return;
+      var labels = Array.prototype.map.call(headRow.cells, function (th) {
+        return th.textContent.trim();
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var column = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            var label = labels[column];
+            if (label && cell.colSpan === 1 && !cell.hasAttribute("data-label")) {
+              cell.setAttribute("data-label", label);
+            }
+            column += cell.colSpan || 1;
+          });
+        });
+      });
+      table.setAttribute("data-cards", "");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    labelTables(document);
+  });
+  // Rows that htmx swaps in later (search results, lists) are labelled the same way.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    labelTables(event.target && event.target.closest ? event.target.closest("main") : null);
+  });
+
   // A household's position. With no tile server configured (offline deployments) the
   // marker stands on a plain background; the coordinates are printed beside the map.
   function initMaps() {

@@ -18,6 +18,10 @@
 
   function num(v) { return typeof v === "number" ? v : null; } // "<5" draws as a gap
 
+  // Right to left (Uyghur): the legend reads from the right, each swatch on the right of
+  // its name. The chart box is laid out left to right (doorstep.css), as ECharts assumes.
+  var RTL = document.documentElement.dir === "rtl";
+
   function lineChart(el, data) {
     if (typeof echarts === "undefined" || !data) return;
     var d = el.dataset;
@@ -26,7 +30,9 @@
     chart.setOption({
       animation: false,
       tooltip: { trigger: "axis" },
-      legend: { top: 0 },
+      legend: RTL
+        ? { top: 0, right: 0, align: "right", data: [d.labelResolved, d.labelOpened, d.labelContacts] }
+        : { top: 0 },
       grid: { left: 40, right: 16, top: 32, bottom: 28 },
       xAxis: { type: "category", data: x },
       yAxis: { type: "value", minInterval: 1 },
