@@ -38,6 +38,31 @@ class _SerialLiveServer(ThreadedWSGIServer):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _serialized_rollback_after_a_flush():
+    """A test with serialized_rollback reloads the database as migrations left it. If
+    the test before it was an ordinary transactional one, the flush after that test
+    re-created the content types and permissions (post_migrate), and reloading them
+    failed on their unique keys. They are cleared first: the reload puts them back
+    with the same keys."""
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    original = BaseDatabaseCreation.deserialize_db_from_string
+
+    def deserialize(self, data):
+        from django.contrib.auth.models import Permission
+        from django.contrib.contenttypes.models import ContentType
+
+        Permission.objects.using(self.connection.alias).all().delete()
+        ContentType.objects.using(self.connection.alias).all().delete()
+        ContentType.objects.clear_cache()
+        return original(self, data)
+
+    BaseDatabaseCreation.deserialize_db_from_string = deserialize
+    yield
+    BaseDatabaseCreation.deserialize_db_from_string = original
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _serial_live_server_on_sqlite():
     from django.db import connection
 
