@@ -32,8 +32,8 @@ from doorstep.casework.forms import (
 from doorstep.casework.models import UNRESOLVED, BenefitStatus, NeedStatus, ReferralStatus
 from doorstep.casework.services.common import CASEWORK_ROLES, PAIRING_ROLES
 from doorstep.casework.services.needs import TRANSITIONS
-from doorstep.registry.selectors import household_head
 from doorstep.casework.services.referrals import BENEFIT_STEPS
+from doorstep.registry.selectors import household_head
 
 PAGE_LIST_SIZE = 50
 # The home page lists the most overdue workers; the overdue page has the rest.

@@ -180,7 +180,18 @@ def test_timeline_is_translated(areas, worker_a, household_a):
     zh = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
     ug = client.get(url, headers={"accept-language": "ug"}).content.decode()
     for html, words in (
-        (zh, ["户情动态", "返贫预警", "开办经营", "登记收入", "监测程序决定", "登记走访", "显示更多"]),
+        (
+            zh,
+            [
+                "户情动态",
+                "返贫预警",
+                "开办经营",
+                "登记收入",
+                "监测程序决定",
+                "登记走访",
+                "显示更多",
+            ],
+        ),
         (ug, ["يۈز بەرگەن ئىشلار", "قايتا نامراتلىشىش", "تىجارەت باشلاندى", "نازارەت قارارى"]),
     ):
         for word in words:
