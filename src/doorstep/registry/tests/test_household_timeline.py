@@ -410,3 +410,11 @@ def test_need_page_names_the_household_by_its_head(worker_a, household_a, respon
     head = household_a.residents.get(relationship="head")
     html = _client(worker_a).get(reverse("casework:need", args=[need.pk])).content.decode()
     assert head.name in html and reverse("registry:household", args=[household_a.pk]) in html
+
+
+@pytest.mark.parametrize("page", ["livelihoods:household", "monitoring:household"])
+def test_other_household_pages_are_headed_by_the_heads_name(page, worker_a, household_a):
+    head = household_a.residents.get(relationship="head")
+    html = _client(worker_a).get(reverse(page, args=[household_a.pk])).content.decode()
+    h1 = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
+    assert h1.index(head.name) < h1.index(household_a.household_no)
