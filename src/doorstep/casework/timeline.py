@@ -49,7 +49,7 @@ def _contacts(viewer, household, before: TimelineCursor | None, limit: int) -> l
         else:
             summary = worker
         if c.duration_minutes:
-            summary = _("%(summary)s · %(minutes)s min") % {
+            summary = _("%(summary)s, %(minutes)s minutes") % {
                 "summary": summary,
                 "minutes": c.duration_minutes,
             }
@@ -85,7 +85,7 @@ def _need_events(viewer, household, before: TimelineCursor | None, limit: int) -
             category = "need"
         summary = e.need.title
         if e.referral_id is not None:
-            summary = _("%(title)s → %(unit)s") % {"title": summary, "unit": e.referral.unit.name}
+            summary = _("%(title)s, referred to %(unit)s") % {"title": summary, "unit": e.referral.unit.name}
         entries.append(
             TimelineEntry(
                 at=e.at,

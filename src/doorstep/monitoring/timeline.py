@@ -63,7 +63,7 @@ def _steps(household, before, limit, page: str) -> list[TimelineEntry]:
             pk=s.pk,
             category="monitoring",
             label=_("Monitoring decision"),
-            summary=_("%(proposal)s · %(stage)s: %(decision)s")
+            summary=_("%(proposal)s, %(stage)s: %(decision)s")
             % {
                 "proposal": s.proposal.get_kind_display(),
                 "stage": s.get_stage_display(),
