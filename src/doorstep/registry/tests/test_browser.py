@@ -69,7 +69,7 @@ def test_worker_finds_a_household_edits_its_phone_and_reads_it_in_uyghur(
     page.fill("input[name=phone]", "13912345678")
     page.click("form.form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/households/{guli.pk}/")
-    expect(page.locator("a[href='tel:13912345678']")).to_be_visible()
+    expect(page.locator("dd a[href='tel:13912345678']")).to_be_visible()
     guli.refresh_from_db()
     assert guli.phone == "13912345678"
 
