@@ -85,7 +85,10 @@ def _need_events(viewer, household, before: TimelineCursor | None, limit: int) -
             category = "need"
         summary = e.need.title
         if e.referral_id is not None:
-            summary = _("%(title)s, referred to %(unit)s") % {"title": summary, "unit": e.referral.unit.name}
+            summary = _("%(title)s, referred to %(unit)s") % {
+                "title": summary,
+                "unit": e.referral.unit.name,
+            }
         entries.append(
             TimelineEntry(
                 at=e.at,
