@@ -18,6 +18,11 @@ class CaseworkConfig(AppConfig):
 
         # Households paired with a worker outside their area (see casework/scope.py).
         register_scope_extension(scope.paired_households)
+        # Visits, calls, needs, referrals and help on the household page's timeline.
+        from doorstep.casework.timeline import household_entries
+        from doorstep.registry.timeline import register_timeline_provider
+
+        register_timeline_provider(household_entries)
         # Welfare checks, pinned at the top of the worker's due list.
         register_due_items(
             selectors_welfare.welfare_due_items, probe=selectors_welfare.welfare_due_probe

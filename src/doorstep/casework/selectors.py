@@ -273,13 +273,16 @@ def due_list_for(worker, *, today: dt.date | None = None) -> DueList:
         .select_related("household", "household__area")
         .order_by("next_due_on", "interval_days", "household_id")
     )
-    heads = dict(
-        Resident.objects.filter(
+    heads = {
+        household_id: (name, phone)
+        for household_id, name, phone in Resident.objects.filter(
             household_id__in=[r.household_id for r in rows], relationship=Relationship.HEAD
-        ).values_list("household_id", "name")
-    )
+        ).values_list("household_id", "name", "phone")
+    }
     for row in rows:
-        row.head_name = heads.get(row.household_id, "")
+        row.head_name, head_phone = heads.get(row.household_id, ("", ""))
+        # Tap to call on the card: the household's line, else the head's phone.
+        row.call_phone = row.household.phone or head_phone
         row.days_overdue = max((today - row.next_due_on).days, 0)
         getattr(result, due_bucket(row.next_due_on, today)).append(row)
     result.items = due_items_for(worker, today)

@@ -33,6 +33,7 @@ from doorstep.casework.models import UNRESOLVED, BenefitStatus, NeedStatus, Refe
 from doorstep.casework.services.common import CASEWORK_ROLES, PAIRING_ROLES
 from doorstep.casework.services.needs import TRANSITIONS
 from doorstep.casework.services.referrals import BENEFIT_STEPS
+from doorstep.registry.selectors import household_head
 
 PAGE_LIST_SIZE = 50
 # The home page lists the most overdue workers; the overdue page has the rest.
@@ -122,8 +123,21 @@ def contact_create(request, household_id: int):
             _add_errors(form, exc)
         else:
             messages.success(request, _("The contact is saved."))
+            # Opened from the household page: back to it, where the visit now shows on
+            # the timeline; from the due list: back to the list.
+            if _back_to_household(request):
+                return redirect("registry:household", household_id=household.pk)
             return redirect("casework:home")
-    return render(request, "casework/contact_form.html", {"form": form, "household": household})
+    return render(
+        request,
+        "casework/contact_form.html",
+        {"form": form, "household": household, "head": household_head(household)},
+    )
+
+
+def _back_to_household(request) -> bool:
+    # A fixed choice, not a URL: nothing for an open redirect to ride on.
+    return request.GET.get("back") == "household"
 
 
 @login_required
@@ -149,7 +163,11 @@ def need_create(request, household_id: int):
         else:
             messages.success(request, _("The need is opened."))
             return redirect("casework:need", need_id=need.pk)
-    return render(request, "casework/need_form.html", {"form": form, "household": household})
+    return render(
+        request,
+        "casework/need_form.html",
+        {"form": form, "household": household, "head": household_head(household)},
+    )
 
 
 @login_required
@@ -169,6 +187,9 @@ def need_detail(request, need_id: int):
         "casework/need_detail.html",
         {
             "need": need,
+            # Staff name the household by its head and open its page; a department's
+            # responder keeps seeing the number only (they cannot open the household).
+            "head": household_head(need.household) if can_work else None,
             "timeline": selectors.need_timeline(need),
             "actions": actions,
             "transition_form": TransitionForm(initial={"version": need.version}),

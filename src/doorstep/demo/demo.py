@@ -188,6 +188,10 @@ DEMO_STEPS: list[DemoStep] = [
         _step("doorstep.livelihoods.demo_loops", "livelihoods_loops_demo_load"),
     ),
     DemoStep(
+        "the demo worker's households: a year of visits, a business and its loan, training",
+        _step("doorstep.livelihoods.demo_household", "household_history_demo_load"),
+    ),
+    DemoStep(
         "poverty status and the monitoring procedure",
         _step("doorstep.monitoring.demo", "monitoring_demo_load"),
     ),

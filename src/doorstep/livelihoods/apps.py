@@ -19,6 +19,11 @@ class LivelihoodsConfig(AppConfig):
         )
         # Placement follow-ups at 1, 3 and 6 months on the worker's due list.
         register_due_items(due.placement_follow_ups, probe=due.open_follow_ups)
+        # Placements, training, businesses, loans, income and flags on the household page.
+        from doorstep.livelihoods.timeline import household_entries
+        from doorstep.registry.timeline import register_timeline_provider
+
+        register_timeline_provider(household_entries)
 
         # A need of the relapse watch resolved: its flags are re-evaluated at once
         # (cleared as resolved), not at the next nightly run.

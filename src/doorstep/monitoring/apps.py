@@ -21,6 +21,11 @@ class MonitoringConfig(AppConfig):
         )
         register_due_items(due.monitoring_reviews, probe=due.reviews_due)
         register_household_panel(due.household_panel)
+        # Status changes, procedure decisions and reviews on the household page's timeline.
+        from doorstep.monitoring.timeline import household_entries
+        from doorstep.registry.timeline import register_timeline_provider
+
+        register_timeline_provider(household_entries)
         register_anonymiser(retention.anonymise)
         # The status as optional columns of the household file (import and export).
         register_extra_columns(columns.POVERTY_COLUMNS)

@@ -120,6 +120,21 @@ def resident_for(user, resident_id: int, *, channel: str) -> Resident:
     return resident
 
 
+def household_head(household) -> Resident | None:
+    """The head of a household that a selector has already read (so scoped and audited):
+    from its prefetched residents when household_for prefetched them, else one query.
+    Pages name a household by its head, with the household number secondary."""
+    if "residents" in getattr(household, "_prefetched_objects_cache", {}):
+        return next(
+            (r for r in household.residents.all() if r.relationship == Relationship.HEAD), None
+        )
+    return (
+        Resident.objects.filter(household_id=household.pk, relationship=Relationship.HEAD)
+        .order_by("pk")
+        .first()
+    )
+
+
 # --- lists and search ------------------------------------------------------------
 
 _PHONEISH = re.compile(r"^\+?[\d\- ]{3,}$")

@@ -8,6 +8,11 @@ urlpatterns = [
     path("households/", views.household_list, name="households"),
     path("households/new/", views.household_create, name="household_create"),
     path("households/<int:household_id>/", views.household_detail, name="household"),
+    path(
+        "households/<int:household_id>/timeline/",
+        views.household_timeline_more,
+        name="household_timeline",
+    ),
     path("households/<int:household_id>/edit/", views.household_edit, name="household_edit"),
     path(
         "households/<int:household_id>/residents/new/",

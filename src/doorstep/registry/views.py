@@ -25,7 +25,13 @@ from doorstep.registry.forms import (
 )
 from doorstep.registry.models import Vulnerability
 from doorstep.registry.panels import household_panels
-from doorstep.registry.selectors import household_for, household_page, resident_for
+from doorstep.registry.selectors import (
+    household_for,
+    household_head,
+    household_page,
+    resident_for,
+)
+from doorstep.registry.timeline import household_timeline
 
 HOME_PAGE_SIZE = 20
 
@@ -98,9 +104,34 @@ def household_list(request):
 def household_detail(request, household_id: int):
     household = household_for(request.user, household_id, channel="page:household")
     panels = household_panels(request, household)
+    head = household_head(household)
     return render(
-        request, "registry/household_detail.html", {"household": household, "panels": panels}
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "head": head,
+            # Tap to call: the household's own line, else the head's phone.
+            "call_phone": household.phone or (head.phone if head else ""),
+            "panels": panels,
+            "timeline": household_timeline(request.user, household),
+        },
     )
+
+
+@login_required
+def household_timeline_more(request, household_id: int):
+    """The next page of the household's timeline ("show more", htmx): the same scoped,
+    audited read as the page, then one keyset page."""
+    household = household_for(request.user, household_id, channel="page:household_timeline")
+    try:
+        timeline = household_timeline(request.user, household, cursor=request.GET.get("cursor"))
+    except BadCursor:
+        return _bad_request(request, _("This page link is not valid. Start again from the list."))
+    context = {"household": household, "head": household_head(household), "timeline": timeline}
+    # Without htmx (or on a history restore): the same entries on a page of their own.
+    template = "registry/_timeline_page.html" if _is_partial(request) else None
+    return render(request, template or "registry/household_timeline.html", context)
 
 
 @login_required

@@ -119,6 +119,7 @@ ROUTES: dict[str, Rule] = {
     "households/": personal(why="list, scoped"),
     "households/new/": staff("empty form"),
     "households/<int:household_id>/": personal(),
+    "households/<int:household_id>/timeline/": personal(why="the timeline's next page"),
     "households/<int:household_id>/edit/": personal(),
     "households/<int:household_id>/residents/new/": personal(),
     "households/<int:household_id>/residents/<int:resident_id>/edit/": personal(),

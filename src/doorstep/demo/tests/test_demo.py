@@ -92,6 +92,35 @@ def test_the_demo_worker_signs_in_to_a_due_list_with_overdue_and_upcoming_househ
         assert row.last_contact_at is not None
 
 
+def test_the_demo_workers_households_show_a_rich_timeline():
+    import re
+
+    from doorstep.casework.models import Pairing
+
+    _demo()
+    worker = User.objects.get(username="demo_worker")
+    client = Client()
+    client.force_login(worker)
+    categories: set[str] = set()
+    for household_id in Pairing.objects.filter(worker=worker).values_list(
+        "household_id", flat=True
+    ):
+        html = client.get(f"/households/{household_id}/").content.decode()
+        found = re.findall(r'class="timeline-entry" data-category="([a-z]+)"', html)
+        assert len(found) >= 10, household_id  # a page's worth of history, each of them
+        categories.update(found)
+    assert categories >= {
+        "visit",
+        "call",
+        "need",
+        "referral",
+        "help",
+        "income",
+        "flag",
+        "monitoring",
+    }
+
+
 def test_the_demo_worker_finds_the_caseload_in_the_field_app():
     from doorstep.core.tests.api_clients import ApiClient
 

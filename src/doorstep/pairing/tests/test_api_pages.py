@@ -154,7 +154,7 @@ def test_route_page_draws_the_map(due_world, worker_a):
     client.force_login(worker_a)
     html = client.get("/pairing/route/").content.decode()
     assert "data-route-map" in html and 'id="route-points"' in html
-    assert html.count("<li data-household=") == 3
+    assert html.count('<li class="card" data-household=') == 3
 
 
 @pytest.fixture

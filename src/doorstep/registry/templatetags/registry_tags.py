@@ -47,3 +47,14 @@ def optional_url(name: str, *args) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+@register.simple_tag
+def head_name(household) -> str:
+    """The name a page gives a household: its head's (issue 17), else its number.
+    `household` must come from a selector (scoped and audited); with its residents
+    prefetched (household_for) this costs no query."""
+    from doorstep.registry.selectors import household_head
+
+    head = household_head(household)
+    return head.name if head and head.name else household.household_no

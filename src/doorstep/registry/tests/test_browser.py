@@ -69,7 +69,7 @@ def test_worker_finds_a_household_edits_its_phone_and_reads_it_in_uyghur(
     page.fill("input[name=phone]", "13912345678")
     page.click("form.form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/households/{guli.pk}/")
-    expect(page.locator("a[href='tel:13912345678']")).to_be_visible()
+    expect(page.locator("dd a[href='tel:13912345678']")).to_be_visible()
     guli.refresh_from_db()
     assert guli.phone == "13912345678"
 
@@ -90,7 +90,11 @@ def test_worker_finds_a_household_edits_its_phone_and_reads_it_in_uyghur(
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("h1 bdi")).to_have_text(guli.household_no)
     expect(page.locator("html")).to_have_attribute("lang", "ug")
-    expect(page.locator("h1")).to_contain_text("ئائىلە")
+    # Headed by the head's name (issue 17), the household number secondary.
+    expect(page.locator("h1")).to_contain_text("古丽·买买提")
+    expect(page.locator("[data-household-actions] a[data-action=visit]")).to_have_text(
+        "زىيارەتنى خاتىرىلەش"
+    )
     expect(page.locator("#household-map .leaflet-control-zoom-out")).to_have_attribute(
         "title", "كىچىكلىتىش"
     )
