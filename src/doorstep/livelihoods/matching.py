@@ -41,7 +41,7 @@ from doorstep.livelihoods.models import (
     Skill,
     WorkType,
 )
-from doorstep.livelihoods.services.common import birth_date_bounds
+from doorstep.livelihoods.working_age import birth_date_bounds
 from doorstep.registry.models import Household, Resident
 
 SKILLS, DISTANCE, LANGUAGE, PREFERENCES = 50, 25, 15, 10

@@ -25,11 +25,16 @@ def _modules() -> dict[str, Path]:
     return found
 
 
+def _parents(name: str) -> set[str]:
+    parts = name.split(".")
+    return {".".join(parts[:i]) for i in range(1, len(parts))}
+
+
 def import_graph() -> dict[str, set[str]]:
     modules = _modules()
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
-        out = graph.setdefault(name, set())
+        out: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 for alias in node.names:
@@ -37,8 +42,11 @@ def import_graph() -> dict[str, set[str]]:
                     out.add(full if full in modules else node.module)
             elif isinstance(node, ast.Import):
                 out.update(alias.name for alias in node.names)
-        out &= modules.keys()
-        out.discard(name)
+        # Importing a module first imports the packages above it (their __init__).
+        for target in list(out):
+            parts = target.split(".")
+            out.update(".".join(parts[:i]) for i in range(2, len(parts)))
+        graph[name] = (out & set(modules)) - {name} - _parents(name)
     return graph
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from doorstep.accounts.models import Role
 from doorstep.casework.services.common import require_role  # noqa: F401 - re-exported
 from doorstep.livelihoods.models import MAX_AMOUNT
+from doorstep.livelihoods.working_age import (  # noqa: F401 - re-exported
+    age_on,
+    birth_date_bounds,
+    working_age,
+)
 from doorstep.privacy.services import audit_record
 
 # Who works with residents: profiles, proposals, enrolments, income, events.
@@ -22,30 +26,6 @@ OFFICE_ROLES = frozenset({Role.TEAM_LEADER, Role.SUPERVISOR, Role.ADMIN})
 RULE_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 # Who extends the skills catalogue.
 CATALOGUE_ROLES = frozenset({Role.ADMIN})
-
-
-def working_age() -> tuple[int, int]:
-    """(lowest, highest) working age in whole years; DOORSTEP_WORKING_AGE in settings
-    may override the 16–60 default (a county that counts to 65, say)."""
-    low, high = getattr(settings, "DOORSTEP_WORKING_AGE", (16, 60))
-    return int(low), int(high)
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
-def birth_date_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
-    """Birth dates of people of working age on `day`: (born after, born on or before)."""
-    low, high = working_age()
-
-    def years_before(years: int) -> dt.date:
-        try:
-            return day.replace(year=day.year - years)
-        except ValueError:  # 29 February
-            return day.replace(year=day.year - years, day=28)
-
-    return years_before(high + 1), years_before(low)
 
 
 def check_working_age(birth_date: dt.date | None, day: dt.date, *, field: str) -> None:
