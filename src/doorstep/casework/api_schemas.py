@@ -25,7 +25,7 @@ from doorstep.casework.models import (
 )
 from doorstep.casework.services import NeedAction, allowed_actions
 from doorstep.casework.services.schedule import MAX_POLICY_INTERVAL_DAYS
-from doorstep.core.schemas import ErrorOut, Id, IsoDatetime, Text
+from doorstep.core.schemas import ErrorOut, Id, IsoDatetime, NonNegativeAmount, Text
 
 Version = Annotated[
     int,
@@ -476,8 +476,8 @@ class AssistanceCreateIn(InputSchema):
     benefit_type: BenefitType | None = None
     benefit_status: BenefitStatus | None = None
     material_type: MaterialType | None = None
-    amount: Decimal | None = Field(
-        None, ge=0, max_digits=12, decimal_places=2, description="Amount or value in yuan."
+    amount: NonNegativeAmount | None = Field(
+        None, max_digits=12, decimal_places=2, description="Amount or value in yuan, 0 or more."
     )
     description: Text = Field("", max_length=200)
     given_on: dt.date | None = None
@@ -485,7 +485,7 @@ class AssistanceCreateIn(InputSchema):
 
 class AssistanceStatusIn(InputSchema):
     benefit_status: BenefitStatus
-    amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    amount: NonNegativeAmount | None = Field(None, max_digits=12, decimal_places=2)
 
 
 class AssistanceOut(Schema):

@@ -22,6 +22,7 @@ from doorstep.casework.models import (
     VisitPolicy,
 )
 from doorstep.casework.services import NeedAction
+from doorstep.core.validators import validate_not_negative
 
 
 class _ClientIdForm(forms.Form):
@@ -161,7 +162,7 @@ class BenefitForm(_ClientIdForm):
     benefit_type = forms.ChoiceField(label=_("benefit"), choices=BenefitType.choices)
     amount = forms.DecimalField(
         label=_("amount or value (yuan)"),
-        min_value=0,
+        validators=[validate_not_negative],
         max_digits=12,
         decimal_places=2,
         required=False,
@@ -176,7 +177,7 @@ class MaterialForm(_ClientIdForm):
     material_type = forms.ChoiceField(label=_("material help"), choices=MaterialType.choices)
     amount = forms.DecimalField(
         label=_("amount or value (yuan)"),
-        min_value=0,
+        validators=[validate_not_negative],
         max_digits=12,
         decimal_places=2,
         required=False,
@@ -191,7 +192,7 @@ class AssistanceStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=BenefitStatus.choices)
     amount = forms.DecimalField(
         label=_("amount or value (yuan)"),
-        min_value=0,
+        validators=[validate_not_negative],
         max_digits=12,
         decimal_places=2,
         required=False,

@@ -629,6 +629,20 @@ class Cooperative(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def certification_labels(self) -> list[str]:
+        """The stored codes ("green,organic") as labels in the reader's language."""
+        return _labels(Certification, self.certifications)
+
+    @property
+    def sales_channel_labels(self) -> list[str]:
+        return _labels(SalesChannel, self.sales_channels)
+
+
+def _labels(choices, stored: str) -> list[str]:
+    names = dict(choices.choices)
+    return [str(names.get(code, code)) for code in stored.split(",") if code]
+
 
 class CooperativeMember(models.Model):
     cooperative = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="members")

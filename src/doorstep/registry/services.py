@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from doorstep.areas.models import HOUSEHOLD_LEVELS, Area
 from doorstep.core.inputpolicy import clean_blank
+from doorstep.core.validators import check_not_negative
 from doorstep.privacy.deferred import audit_after_rollback
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
@@ -32,6 +33,7 @@ from doorstep.registry.models import (
     Vulnerability,
 )
 from doorstep.registry.validators import (
+    check_single_head,
     normalize_id_number,
     normalize_languages,
     normalize_phone,
@@ -90,6 +92,7 @@ def _normalize_household(data: dict[str, Any]) -> dict[str, Any]:
         data["household_no"] = (data["household_no"] or "").strip()
     if data.get("annual_income") is not None and not isinstance(data["annual_income"], Decimal):
         data["annual_income"] = Decimal(str(data["annual_income"]))
+    check_not_negative(data.get("annual_income"), field="annual_income")
     return data
 
 
@@ -360,6 +363,9 @@ def _resident_build(
     resident.phone = normalize_phone(resident.phone or "")
     resident.id_number = normalize_id_number(resident.id_number) if resident.id_number else None
     resident.full_clean(exclude=["household"], validate_unique=False)
+    check_single_head(
+        household_id=household.pk, relationship=resident.relationship, resident_id=resident.pk
+    )
     return resident
 
 

@@ -37,6 +37,7 @@ from doorstep.casework.services.common import (
     require_role,
 )
 from doorstep.casework.services.needs import _check_responder_reach, event_add, responder_unit_ids
+from doorstep.core.validators import check_not_negative
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 
@@ -281,8 +282,7 @@ def _amount(value) -> Decimal | None:
         amount = Decimal(str(value))
     except InvalidOperation:
         raise ValidationError({"amount": _("Enter an amount in yuan.")}) from None
-    if amount < 0:
-        raise ValidationError({"amount": _("An amount cannot be negative.")})
+    check_not_negative(amount, field="amount")
     return amount.quantize(Decimal("0.01"))
 
 

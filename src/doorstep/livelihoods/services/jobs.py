@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.casework.models import Pairing
+from doorstep.core.validators import check_date_order
 from doorstep.livelihoods.models import (
     FOLLOW_UP_MONTHS,
     MAX_MONTHLY_WAGE,
@@ -182,6 +183,13 @@ def opening_create(
             {"posts": _("Give between 1 and %(max)s posts.") % {"max": MAX_POSTS}}
         )
     check_dates(starts_on, ends_on, field="ends_on")
+    # Applications run from the opening's start to their closing day (issue 17).
+    check_date_order(
+        starts_on,
+        closes_on,
+        field="closes_on",
+        message=_("Applications cannot close before the work starts."),
+    )
     if ends_on is not None and closes_on > ends_on:
         raise ValidationError({"closes_on": _("Applications must close before the work ends.")})
     if latitude is None and employer.area_id == area.pk:
