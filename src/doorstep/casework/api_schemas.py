@@ -356,6 +356,15 @@ class NeedOut(Schema):
     def resolve_household_no(obj) -> str:
         return obj.household.household_no
 
+    # Generated titles and descriptions in the caller's language (core.texts).
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.shown_title
+
+    @staticmethod
+    def resolve_description(obj) -> str:
+        return obj.shown_description
+
     @staticmethod
     def resolve_allowed_actions(obj) -> list[str]:
         return allowed_actions(obj)
@@ -376,6 +385,10 @@ class EventOut(Schema):
     to_status: str
     referral: int | None
     detail: dict[str, Any]
+
+    @staticmethod
+    def resolve_note(obj) -> str:
+        return obj.shown_note
 
     @staticmethod
     def resolve_referral(obj):
@@ -449,7 +462,7 @@ class ReferralOut(Schema):
 
     @staticmethod
     def resolve_need_title(obj) -> str:
-        return obj.need.title
+        return obj.need.shown_title
 
     @staticmethod
     def resolve_household_no(obj) -> str:
@@ -544,12 +557,16 @@ class NotificationOut(Schema):
     read_at: dt.datetime | None
 
     @staticmethod
+    def resolve_note(obj) -> str:
+        return obj.shown_note
+
+    @staticmethod
     def resolve_need(obj) -> int:
         return obj.need_id
 
     @staticmethod
     def resolve_need_title(obj) -> str:
-        return obj.need.title
+        return obj.need.shown_title
 
     @staticmethod
     def resolve_referral(obj) -> int | None:

@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Choices
 from django.utils import translation
 from django.utils.translation import gettext
@@ -129,3 +130,18 @@ def stored(value: str | Text | None, limit: int | None = None) -> tuple[str, str
         return (words[:limit] if limit else words), value.code, dict(value.params)
     words = value or ""
     return (words[:limit] if limit else words), "", {}
+
+
+def text_columns() -> tuple[models.CharField, models.JSONField]:
+    """The code and parameters stored beside a text column:
+    `title_code, title_params = text_columns()`."""
+    return (
+        models.CharField(max_length=60, blank=True, default=""),
+        models.JSONField(default=dict, blank=True),
+    )
+
+
+def stored_columns(name: str, value: str | Text | None, limit: int | None = None) -> dict:
+    """Keyword arguments for a row: {name: words, name_code: code, name_params: params}."""
+    words, code, params = stored(value, limit)
+    return {name: words, f"{name}_code": code, f"{name}_params": params}

@@ -49,7 +49,9 @@ from doorstep.casework.services.contacts import contact_log
 from doorstep.casework.services.needs import need_open
 from doorstep.casework.services.questions import templates_applying_to
 from doorstep.casework.services.schedule import MAX_POLICY_INTERVAL_DAYS, _enqueue_area_refresh
+from doorstep.casework.texts import WELFARE_NEED
 from doorstep.core.bulk import analyze
+from doorstep.core.texts import Text
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 from doorstep.registry.models import (
@@ -732,13 +734,23 @@ def welfare_check_record(
         problems = [q for q in questions if answers[q.key] is False]
         household = current.household
         if problems:
-            labels = ", ".join(str(q.label) for q in problems)
+            # Kept as the questions themselves (core.texts): each reader sees them in
+            # their own language.
+            asked = {e.get("key", ""): e.get("label") for e in current.round.checklist}
             need = need_open(
                 actor=actor,
                 household=household,
                 category=need_category or problems[0].need_category,
                 urgency=need_urgency,
-                title=(_("Welfare check: %(problems)s") % {"problems": labels})[:200],
+                title=Text(
+                    WELFARE_NEED,
+                    {
+                        "problems": [
+                            q.key if q.key in _STANDARD else (asked.get(q.key) or str(q.label))
+                            for q in problems
+                        ]
+                    },
+                ),
                 description=note,
                 channel=channel,
             )

@@ -91,9 +91,7 @@ def test_a_future_birth_date_is_refused_with_the_same_words_by_the_api(
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_second_head_is_refused_on_the_relationship_by_the_page(
-    language, worker_a, household_a
-):
+def test_a_second_head_is_refused_on_the_relationship_by_the_page(language, worker_a, household_a):
     client = page_client(worker_a, language)
     url = reverse("registry:resident_create", args=[household_a.pk])
     # The form no longer proposes "head" for a new member.

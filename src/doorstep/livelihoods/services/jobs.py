@@ -21,7 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.casework.models import Pairing
+from doorstep.core.texts import Text
 from doorstep.core.validators import check_date_order
+from doorstep.livelihoods import texts
 from doorstep.livelihoods.models import (
     FOLLOW_UP_MONTHS,
     MAX_MONTHLY_WAGE,
@@ -540,7 +542,7 @@ def _end_placement(*, actor, placement: Placement, ended_on: dt.date, channel: s
         household=placement.household,
         kind=LifeEventKind.JOB_LOST,
         occurred_on=ended_on,
-        note=_("Placement at %(opening)s ended.") % {"opening": placement.opening.title},
+        note=Text(texts.PLACEMENT_ENDED, {"opening": placement.opening.title}),
         channel=channel,
     )
 
