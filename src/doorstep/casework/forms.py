@@ -114,6 +114,15 @@ class FeedbackForm(_ClientIdForm):
 WORKER_SELECT_MAX = 200
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """Staff listed by their names (王建国), the user name beside it to tell two
+    people of one name apart; never the bare user name (demo_worker)."""
+
+    def label_from_instance(self, obj) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.username})" if name else obj.username
+
+
 class _WorkerForm(forms.Form):
     """`workers` is the queryset of staff the caller may pair (selectors)."""
 
@@ -128,7 +137,7 @@ class _WorkerForm(forms.Form):
                 help_text=_("The worker's user name."),
             )
         else:
-            self.fields["worker"] = forms.ModelChoiceField(
+            self.fields["worker"] = StaffChoiceField(
                 label=_("worker"), queryset=workers, empty_label=None
             )
 

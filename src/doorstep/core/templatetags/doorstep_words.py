@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 
 from doorstep.core.languages import join_list as _join_list
+from doorstep.core.names import full_name
 from doorstep.core.languages import language_names as _language_names
 from doorstep.core.texts import render_text
 
@@ -29,3 +30,9 @@ def text(code: str, params, fallback: str = "") -> str:
     """{% text need.title_code need.title_params need.title %}: a generated text in
     the reader's language (core.texts), or the stored words when it has no code."""
     return render_text(code, params, fallback)
+
+
+@register.simple_tag
+def person_name(family: str | None, given: str | None, fallback: str = "") -> str:
+    """{% person_name family given username %}: a name in its culture's order."""
+    return full_name(family, given) or fallback
