@@ -141,7 +141,9 @@ def service_definition(request, code: str, *, fmt, jurisdiction):
             "required": False,
             "datatype_description": "",
             "order": order,
-            "description": str(_("Building") if name == "building" else pgettext("part of a building", "Unit")),
+            "description": str(
+                _("Building") if name == "building" else pgettext("part of a building", "Unit")
+            ),
         }
         for name, order in ATTRIBUTES
     ]

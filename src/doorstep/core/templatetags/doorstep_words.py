@@ -6,8 +6,8 @@ from __future__ import annotations
 from django import template
 
 from doorstep.core.languages import join_list as _join_list
-from doorstep.core.names import full_name
 from doorstep.core.languages import language_names as _language_names
+from doorstep.core.names import full_name
 from doorstep.core.texts import render_text
 
 register = template.Library()

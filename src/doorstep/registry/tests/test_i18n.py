@@ -261,7 +261,9 @@ def test_unit_is_one_word_per_meaning(language, work_unit, building_unit):
 
 
 class _VisibleText(HTMLParser):
-    """Text a reader sees or hears: text nodes and a few attributes, not scripts."""
+    """Text a reader sees or hears: text nodes and a few attributes, not scripts, and
+    not an element marked as written in another language (the language switcher's
+    "English" option is English on purpose: `<option lang="en">`)."""
 
     ATTRIBUTES = {"placeholder", "title", "aria-label", "alt", "value", "data-any-label"}
 
@@ -269,11 +271,19 @@ class _VisibleText(HTMLParser):
         super().__init__()
         self.chunks: list[str] = []
         self._skip = 0
+        self._page_language = ""
+        self._foreign: list[str] = []  # open elements in another language, by tag
 
     def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "html":
+            self._page_language = attributes.get("lang", "")
+        elif attributes.get("lang") and attributes["lang"] != self._page_language:
+            self._foreign.append(tag)
+            self._skip += 1
+            return
         if tag in ("script", "style"):
             self._skip += 1
-        attributes = dict(attrs)
         for name, value in attrs:
             if name in self.ATTRIBUTES and value:
                 # An <input type=submit>'s value is its label; a <button>'s is not shown.
@@ -284,7 +294,10 @@ class _VisibleText(HTMLParser):
                 self.chunks.append(value)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style") and self._skip:
+        if self._foreign and tag == self._foreign[-1]:
+            self._foreign.pop()
+            self._skip -= 1
+        elif tag in ("script", "style") and self._skip:
             self._skip -= 1
 
     def handle_data(self, data):
