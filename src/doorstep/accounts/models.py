@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from doorstep.core.names import full_name, is_han
+
 
 class Role(models.TextChoices):
     WORKER = "worker", _("Worker")
@@ -24,8 +26,7 @@ ROLES_THAT_EDIT_REGISTRY = frozenset({Role.WORKER, Role.TEAM_LEADER, Role.SUPERV
 ROLES_THAT_IMPORT = frozenset({Role.TEAM_LEADER, Role.SUPERVISOR, Role.ADMIN})
 
 
-def _is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+_is_han = is_han  # core.names holds the rule
 
 
 class User(AbstractUser):
@@ -63,11 +64,7 @@ class User(AbstractUser):
         """Family name first, as Chinese names are written (张伟), with no space
         between Han characters. Names without a family name (Uyghur names, "given·
         father's given": 艾力·买买提) are kept whole in `first_name`."""
-        family, given = self.last_name.strip(), self.first_name.strip()
-        if not family or not given:
-            return family or given
-        joiner = "" if _is_han(family[-1]) and _is_han(given[0]) else " "
-        return f"{family}{joiner}{given}"
+        return full_name(self.last_name, self.first_name)
 
     @property
     def language_list(self) -> list[str]:

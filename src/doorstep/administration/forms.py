@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from doorstep.accounts.models import Role
+from doorstep.core.languages import LanguagesField
 from doorstep.hotline.models import CallCategory, ResponderKind
 
 
@@ -32,12 +33,7 @@ class StaffForm(forms.Form):
     units = forms.MultipleChoiceField(
         label=_("units"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    languages = forms.CharField(
-        label=_("languages spoken"),
-        max_length=64,
-        required=False,
-        help_text=_("Language codes separated by commas, e.g. zh,ug."),
-    )
+    languages = LanguagesField(label=_("languages spoken"))
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     latitude = forms.FloatField(label=_("base latitude"), required=False)
     longitude = forms.FloatField(label=_("base longitude"), required=False)

@@ -25,7 +25,7 @@ from doorstep.casework.models import (
 )
 from doorstep.casework.services import NeedAction, allowed_actions
 from doorstep.casework.services.schedule import MAX_POLICY_INTERVAL_DAYS
-from doorstep.core.schemas import ErrorOut, Id, IsoDatetime, Text
+from doorstep.core.schemas import ErrorOut, Id, IsoDatetime, NonNegativeAmount, Text
 
 Version = Annotated[
     int,
@@ -356,6 +356,15 @@ class NeedOut(Schema):
     def resolve_household_no(obj) -> str:
         return obj.household.household_no
 
+    # Generated titles and descriptions in the caller's language (core.texts).
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.shown_title
+
+    @staticmethod
+    def resolve_description(obj) -> str:
+        return obj.shown_description
+
     @staticmethod
     def resolve_allowed_actions(obj) -> list[str]:
         return allowed_actions(obj)
@@ -376,6 +385,10 @@ class EventOut(Schema):
     to_status: str
     referral: int | None
     detail: dict[str, Any]
+
+    @staticmethod
+    def resolve_note(obj) -> str:
+        return obj.shown_note
 
     @staticmethod
     def resolve_referral(obj):
@@ -449,7 +462,7 @@ class ReferralOut(Schema):
 
     @staticmethod
     def resolve_need_title(obj) -> str:
-        return obj.need.title
+        return obj.need.shown_title
 
     @staticmethod
     def resolve_household_no(obj) -> str:
@@ -476,8 +489,8 @@ class AssistanceCreateIn(InputSchema):
     benefit_type: BenefitType | None = None
     benefit_status: BenefitStatus | None = None
     material_type: MaterialType | None = None
-    amount: Decimal | None = Field(
-        None, ge=0, max_digits=12, decimal_places=2, description="Amount or value in yuan."
+    amount: NonNegativeAmount | None = Field(
+        None, max_digits=12, decimal_places=2, description="Amount or value in yuan, 0 or more."
     )
     description: Text = Field("", max_length=200)
     given_on: dt.date | None = None
@@ -485,7 +498,7 @@ class AssistanceCreateIn(InputSchema):
 
 class AssistanceStatusIn(InputSchema):
     benefit_status: BenefitStatus
-    amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    amount: NonNegativeAmount | None = Field(None, max_digits=12, decimal_places=2)
 
 
 class AssistanceOut(Schema):
@@ -544,12 +557,16 @@ class NotificationOut(Schema):
     read_at: dt.datetime | None
 
     @staticmethod
+    def resolve_note(obj) -> str:
+        return obj.shown_note
+
+    @staticmethod
     def resolve_need(obj) -> int:
         return obj.need_id
 
     @staticmethod
     def resolve_need_title(obj) -> str:
-        return obj.need.title
+        return obj.need.shown_title
 
     @staticmethod
     def resolve_referral(obj) -> int | None:

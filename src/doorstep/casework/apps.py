@@ -11,7 +11,10 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         # Periodic work, enqueued by `manage.py run_periodic` and run by `db_worker`.
-        from doorstep.casework import scope, selectors_welfare, tasks
+        from doorstep.casework import scope, selectors_welfare, tasks, texts
+
+        # Generated texts, stored as codes and shown in the reader's language.
+        texts.register()
         from doorstep.casework.due_items import register_due_items
         from doorstep.core import periodic
         from doorstep.registry.selectors import register_scope_extension

@@ -22,6 +22,7 @@ from doorstep.casework.models import (
     VisitPolicy,
 )
 from doorstep.casework.services import NeedAction
+from doorstep.core.validators import validate_not_negative
 
 
 class _ClientIdForm(forms.Form):
@@ -113,6 +114,15 @@ class FeedbackForm(_ClientIdForm):
 WORKER_SELECT_MAX = 200
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """Staff listed by their names (王建国), the user name beside it to tell two
+    people of one name apart; never the bare user name (demo_worker)."""
+
+    def label_from_instance(self, obj) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.username})" if name else obj.username
+
+
 class _WorkerForm(forms.Form):
     """`workers` is the queryset of staff the caller may pair (selectors)."""
 
@@ -127,7 +137,7 @@ class _WorkerForm(forms.Form):
                 help_text=_("The worker's user name."),
             )
         else:
-            self.fields["worker"] = forms.ModelChoiceField(
+            self.fields["worker"] = StaffChoiceField(
                 label=_("worker"), queryset=workers, empty_label=None
             )
 
@@ -161,7 +171,7 @@ class BenefitForm(_ClientIdForm):
     benefit_type = forms.ChoiceField(label=_("benefit"), choices=BenefitType.choices)
     amount = forms.DecimalField(
         label=_("amount or value (yuan)"),
-        min_value=0,
+        validators=[validate_not_negative],
         max_digits=12,
         decimal_places=2,
         required=False,
@@ -176,7 +186,7 @@ class MaterialForm(_ClientIdForm):
     material_type = forms.ChoiceField(label=_("material help"), choices=MaterialType.choices)
     amount = forms.DecimalField(
         label=_("amount or value (yuan)"),
-        min_value=0,
+        validators=[validate_not_negative],
         max_digits=12,
         decimal_places=2,
         required=False,
@@ -191,7 +201,7 @@ class AssistanceStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=BenefitStatus.choices)
     amount = forms.DecimalField(
         label=_("amount or value (yuan)"),
-        min_value=0,
+        validators=[validate_not_negative],
         max_digits=12,
         decimal_places=2,
         required=False,

@@ -27,7 +27,8 @@ class RoundForm(forms.Form):
         ]
         self.order_fields(["name", "area"])
 
-    name = forms.CharField(label=_("name"), max_length=120, required=False)
+    # Not "name" (姓名, a person's name): the round's own name.
+    name = forms.CharField(label=_("round name"), max_length=120, required=False)
     deadline = forms.DateField(
         label=_("deadline"),
         required=False,

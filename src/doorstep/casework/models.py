@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doorstep.core.texts import render_text, text_columns
+
 # --- units and twinning --------------------------------------------------------------
 
 
@@ -660,6 +662,10 @@ class Need(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # A title or description Doorstep wrote (the relapse watch, a welfare check) is
+    # also kept as a code and parameters, shown in the reader's language (core.texts).
+    title_code, title_params = text_columns()
+    description_code, description_params = text_columns()
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -725,7 +731,16 @@ class Need(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (core.texts), or as a person typed it."""
+        return render_text(self.title_code, self.title_params, self.title)
+
+    @property
+    def shown_description(self) -> str:
+        return render_text(self.description_code, self.description_params, self.description)
 
 
 class NeedEventKind(models.TextChoices):
@@ -761,6 +776,7 @@ class NeedEvent(models.Model):
     )
     at = models.DateTimeField()
     note = models.TextField(blank=True)
+    note_code, note_params = text_columns()  # a note Doorstep wrote (core.texts)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
     referral = models.ForeignKey(
@@ -785,6 +801,10 @@ class NeedEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need_id} {self.kind}"
+
+    @property
+    def shown_note(self) -> str:
+        return render_text(self.note_code, self.note_params, self.note)
 
 
 class Breach(models.TextChoices):
@@ -1056,6 +1076,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     # The words behind it (a decline's reason, an outcome, a resident's dispute).
     note = models.TextField(_("note"), blank=True)
+    note_code, note_params = text_columns()  # words Doorstep wrote (core.texts)
 
     class Meta:
         verbose_name = _("notification")
@@ -1077,6 +1098,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.kind} {self.day}"
+
+    @property
+    def shown_note(self) -> str:
+        return render_text(self.note_code, self.note_params, self.note)
 
 
 # Question templates live in their own module (models.py is long); imported here so

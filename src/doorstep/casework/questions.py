@@ -7,6 +7,9 @@ Django sees the model in this app."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -73,3 +76,21 @@ def label_in_language(texts: dict[str, str], *, fallback: str) -> str:
     language = (translation.get_language() or "zh").lower()
     code = "zh" if language.startswith("zh") else language[:2]
     return texts.get(code) or next((t for t in texts.values() if t), fallback)
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    label: Any  # lazy translation for standard questions, text for the round's own
+    need_category: str
+
+
+# The standard check-list (issue #7); every round starts from it and may drop any.
+# Need categories as their codes (casework.models.NeedCategory, which imports this).
+STANDARD_QUESTIONS: tuple[Question, ...] = (
+    Question("food_water", _("Enough food and water"), "other"),
+    Question("medicines", _("Medicines they need"), "medical_costs"),
+    Question("heating", _("Heating"), "housing"),
+    Question("phone", _("A working phone"), "other"),
+    Question("someone_to_call", _("Someone to call in need"), "elderly_care"),
+)

@@ -428,7 +428,12 @@ def feedback_summary(user, area: Area) -> list[dict]:
     return list(
         Feedback.objects.filter(need__in=needs_visible_to(user).values("pk"))
         .filter(households_under(area, via="need__household__"))
-        .values("need__owner_id", "need__owner__username")
+        .values(
+            "need__owner_id",
+            "need__owner__username",
+            "need__owner__last_name",
+            "need__owner__first_name",
+        )
         .annotate(count=Count("pk"), average=Avg("satisfaction"))
         .order_by("need__owner__username")
     )
@@ -496,6 +501,9 @@ def households_for_pairing(
     return qs.select_related("area").annotate(
         pairing_id=Subquery(active.values("pk")[:1]),
         paired_worker=Subquery(active.values("worker__username")[:1]),
+        # Shown by name (core.names), the user name only when there is none.
+        paired_worker_family=Subquery(active.values("worker__last_name")[:1]),
+        paired_worker_given=Subquery(active.values("worker__first_name")[:1]),
         paired_worker_active=Subquery(active.values("worker__is_active")[:1]),
     )
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from doorstep.core.inputpolicy import clean_blank, text_problem
+from doorstep.core.validators import validate_birth_date, validate_not_negative
 
 # Ids are bigint columns: a larger number would overflow the database driver (a 5xx).
 MAX_ID = 2**63 - 1
@@ -46,6 +49,26 @@ def _iso_only(value):
 # Every date and time input goes through these: ISO 8601 only, never a Unix number.
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_only)]
 IsoDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_only)]
+
+
+def _core_rule(validator):
+    """A core.validators rule inside a schema: the same words as on the page."""
+
+    def check(value):
+        try:
+            validator(value)
+        except DjangoValidationError as exc:
+            code = "doorstep_" + (exc.code or "invalid")
+            raise PydanticCustomError(code, str(exc.messages[0])) from None
+        return value
+
+    return AfterValidator(check)
+
+
+# A birth date from 1900 to today (core.validators.validate_birth_date).
+BirthDate = Annotated[IsoDate, _core_rule(validate_birth_date)]
+# Income, assistance, loans, wages: never below zero (core.validators).
+NonNegativeAmount = Annotated[Decimal, _core_rule(validate_not_negative)]
 
 # Every free-text input goes through this type.
 Text = Annotated[str, BeforeValidator(_blank_to_empty), AfterValidator(_printable)]

@@ -34,6 +34,7 @@ from doorstep.casework.models import (
 )
 from doorstep.casework.services import allowed_actions
 from doorstep.casework.services.welfare import round_questions
+from doorstep.core.texts import render_text
 from doorstep.registry.models import Household, HouseholdVulnerability, Resident
 from doorstep.registry.selectors import households_visible_to
 
@@ -243,11 +244,12 @@ def cards(user, ids: list[int]) -> list[dict[str, Any]]:
                 rank=Window(RowNumber(), partition_by=[F("need_id")], order_by=F("at").desc())
             )
             .filter(rank__lte=EVENTS_PER_NEED)
-            .values("need_id", "kind", "at", "note", "to_status")
+            .values("need_id", "kind", "at", "note", "note_code", "note_params", "to_status")
             .order_by("need_id", "at")
         ):
+            note = render_text(e["note_code"], e["note_params"], e["note"])
             events[e["need_id"]].append(
-                {"kind": e["kind"], "at": _iso(e["at"]), "note": e["note"], "to": e["to_status"]}
+                {"kind": e["kind"], "at": _iso(e["at"]), "note": note, "to": e["to_status"]}
             )
     for n in needs:
         by_id[n.household_id]["needs"].append(
@@ -256,8 +258,8 @@ def cards(user, ids: list[int]) -> list[dict[str, Any]]:
                 "category": n.category,
                 "urgency": n.urgency,
                 "status": n.status,
-                "title": n.title,
-                "description": n.description,
+                "title": n.shown_title,
+                "description": n.shown_description,
                 "opened_at": _iso(n.opened_at),
                 "acknowledge_due_at": _iso(n.acknowledge_due_at),
                 "resolve_due_at": _iso(n.resolve_due_at),

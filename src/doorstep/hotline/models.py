@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from doorstep.registry.validators import normalize_phone, validate_phone
 
@@ -252,7 +253,8 @@ class Call(models.Model):
         related_name="+",
     )
     building = models.CharField(_("building"), max_length=40, blank=True)
-    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    # A stairwell of a building (单元), not a work unit (单位, casework.Unit).
+    unit = models.CharField(pgettext_lazy("part of a building", "unit"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)

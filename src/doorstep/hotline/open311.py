@@ -20,6 +20,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -140,7 +141,9 @@ def service_definition(request, code: str, *, fmt, jurisdiction):
             "required": False,
             "datatype_description": "",
             "order": order,
-            "description": str(_("Building") if name == "building" else _("Unit")),
+            "description": str(
+                _("Building") if name == "building" else pgettext("part of a building", "Unit")
+            ),
         }
         for name, order in ATTRIBUTES
     ]

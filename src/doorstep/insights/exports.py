@@ -174,7 +174,7 @@ def xlsx_bytes(report: Report, *, language: str) -> bytes:
             for need in op["needs"]:
                 problems.append(
                     [
-                        need.title,
+                        need.shown_title,
                         need.household.household_no,
                         str(need.get_category_display()),
                         need.opened_at.date().isoformat(),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
-from doorstep.core.schemas import Id, Text
+from doorstep.core.schemas import Id, NonNegativeAmount, Text
 from doorstep.livelihoods.models import (
     Certification,
     EmployerKind,
@@ -21,7 +21,8 @@ from doorstep.livelihoods.models import (
     WorkType,
 )
 
-Amount = Decimal  # checked in the services (not negative, not absurd), with a named field
+# Not negative (core.validators, the pages' words); not absurd: checked in the services.
+Amount = NonNegativeAmount
 
 
 class PageQuery(Schema):

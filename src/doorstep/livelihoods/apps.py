@@ -10,7 +10,10 @@ class LivelihoodsConfig(AppConfig):
     def ready(self) -> None:
         from doorstep.casework.due_items import register_due_items
         from doorstep.core import periodic
-        from doorstep.livelihoods import due, tasks
+        from doorstep.livelihoods import due, tasks, texts
+
+        # Generated texts, stored as codes and shown in the reader's language.
+        texts.register()
 
         # After the casework sweep at 01:00: a family whose income was recorded as
         # fallen today is flagged, with a need on its worker's list, by morning.

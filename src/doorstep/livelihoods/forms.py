@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doorstep.core.languages import LanguagesField
+from doorstep.core.validators import validate_not_negative
 from doorstep.livelihoods.models import (
     Certification,
     EmployerKind,
@@ -59,15 +61,13 @@ class OpeningForm(_SkillsMixin, forms.Form):
     skills = forms.MultipleChoiceField(
         label=_("skills required"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    languages = forms.CharField(
-        label=_("working languages"),
-        max_length=64,
-        required=False,
-        help_text=_("Language codes separated by commas, for example: zh, ug"),
-    )
+    languages = LanguagesField(label=_("working languages"))
     area = forms.Field(label=_("place"))
     wage_monthly = forms.DecimalField(
-        label=_("monthly wage (yuan)"), max_digits=12, decimal_places=2
+        label=_("monthly wage (yuan)"),
+        validators=[validate_not_negative],
+        max_digits=12,
+        decimal_places=2,
     )
     posts = forms.IntegerField(label=_("number of posts"), initial=1)
     starts_on = forms.DateField(label=_("work starts on"), widget=DATE, initial=_today)
@@ -88,12 +88,7 @@ class SeekerForm(_SkillsMixin, forms.Form):
     skills = forms.MultipleChoiceField(
         label=_("skills"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    languages = forms.CharField(
-        label=_("languages spoken"),
-        max_length=64,
-        required=False,
-        help_text=_("Language codes separated by commas, for example: zh, ug"),
-    )
+    languages = LanguagesField(label=_("languages spoken"))
     work_types = forms.MultipleChoiceField(
         label=_("kinds of work wanted"),
         choices=WorkType.choices,
@@ -101,7 +96,11 @@ class SeekerForm(_SkillsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     min_wage = forms.DecimalField(
-        label=_("lowest monthly wage wanted (yuan)"), max_digits=12, decimal_places=2, initial=0
+        label=_("lowest monthly wage wanted (yuan)"),
+        validators=[validate_not_negative],
+        max_digits=12,
+        decimal_places=2,
+        initial=0,
     )
     max_distance_km = forms.IntegerField(label=_("furthest distance (km)"), initial=30)
     is_looking = forms.BooleanField(label=_("looking for work"), required=False, initial=True)
@@ -123,7 +122,11 @@ class ProposeForm(forms.Form):
 class AcceptForm(forms.Form):
     started_on = forms.DateField(label=_("started on"), widget=DATE, initial=_today)
     wage_monthly = forms.DecimalField(
-        label=_("monthly wage (yuan)"), max_digits=12, decimal_places=2, required=False
+        label=_("monthly wage (yuan)"),
+        validators=[validate_not_negative],
+        max_digits=12,
+        decimal_places=2,
+        required=False,
     )
 
 
@@ -135,7 +138,11 @@ class FollowUpForm(forms.Form):
         widget=forms.RadioSelect,
     )
     wage_monthly = forms.DecimalField(
-        label=_("monthly wage now (yuan)"), max_digits=12, decimal_places=2, required=False
+        label=_("monthly wage now (yuan)"),
+        validators=[validate_not_negative],
+        max_digits=12,
+        decimal_places=2,
+        required=False,
     )
     done_on = forms.DateField(label=_("done on"), widget=DATE, initial=_today)
     notes = forms.CharField(
@@ -210,7 +217,12 @@ class AttendanceForm(forms.Form):
 class IncomeForm(forms.Form):
     year = forms.IntegerField(label=_("year"), initial=lambda: _today().year)
     source = forms.ChoiceField(label=_("source"), choices=IncomeSource.choices)
-    amount = forms.DecimalField(label=_("amount (yuan)"), max_digits=14, decimal_places=2)
+    amount = forms.DecimalField(
+        label=_("amount (yuan)"),
+        validators=[validate_not_negative],
+        max_digits=14,
+        decimal_places=2,
+    )
 
 
 class YearForm(forms.Form):
@@ -248,7 +260,12 @@ class BusinessForm(forms.Form):
 
 
 class LoanForm(forms.Form):
-    amount = forms.DecimalField(label=_("amount (yuan)"), max_digits=14, decimal_places=2)
+    amount = forms.DecimalField(
+        label=_("amount (yuan)"),
+        validators=[validate_not_negative],
+        max_digits=14,
+        decimal_places=2,
+    )
     bank = forms.CharField(label=_("bank"), max_length=80)
     term_months = forms.IntegerField(label=_("term (months)"))
     disbursed_on = forms.DateField(label=_("disbursed on"), widget=DATE)

@@ -21,6 +21,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from doorstep.core.texts import render_text, text_columns
+
 # Anything above is a typing slip (a wage of 10 million a month), refused with a message.
 MAX_AMOUNT = Decimal("100000000")
 MAX_MONTHLY_WAGE = Decimal("1000000")
@@ -642,6 +644,20 @@ class Cooperative(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def certification_labels(self) -> list[str]:
+        """The stored codes ("green,organic") as labels in the reader's language."""
+        return _labels(Certification, self.certifications)
+
+    @property
+    def sales_channel_labels(self) -> list[str]:
+        return _labels(SalesChannel, self.sales_channels)
+
+
+def _labels(choices, stored: str) -> list[str]:
+    names = dict(choices.choices)
+    return [str(names.get(code, code)) for code in stored.split(",") if code]
+
 
 class CooperativeMember(models.Model):
     cooperative = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="members")
@@ -759,6 +775,7 @@ class LifeEvent(models.Model):
     kind = models.CharField(_("what happened"), max_length=16, choices=LifeEventKind.choices)
     occurred_on = models.DateField(_("when"))
     note = models.TextField(_("note"), blank=True)
+    note_code, note_params = text_columns()  # a note Doorstep wrote (core.texts)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -771,6 +788,10 @@ class LifeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.kind} {self.occurred_on}"
+
+    @property
+    def shown_note(self) -> str:
+        return render_text(self.note_code, self.note_params, self.note)
 
 
 # --- relapse watch ------------------------------------------------------------------------

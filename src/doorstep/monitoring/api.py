@@ -77,7 +77,7 @@ def proposal_out(p: Proposal, *, detail: bool = False) -> dict:
         "monitoring_line": p.monitoring_line,
         "medical_spending": p.medical_spending,
         "events": p.events,
-        "note": p.note,
+        "note": p.shown_note,
         "proposed_by": _user_name(p.proposed_by)
         if p.proposed_by_id
         else (p.proposed_by_resident.name if p.proposed_by_resident_id else ""),

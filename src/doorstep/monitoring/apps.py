@@ -10,7 +10,10 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from doorstep.casework.due_items import register_due_items
         from doorstep.core import periodic
-        from doorstep.monitoring import columns, due, retention, tasks
+        from doorstep.monitoring import columns, due, retention, tasks, texts
+
+        # Generated texts, stored as codes and shown in the reader's language.
+        texts.register()
         from doorstep.privacy.retention import register_anonymiser
         from doorstep.registry.importing.extra import register_extra_columns
         from doorstep.registry.panels import register_household_panel

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from doorstep.core.texts import render_text, text_columns
+
 MAX_AMOUNT = 10_000_000
 
 
@@ -240,6 +242,7 @@ class Proposal(models.Model):
     )
     events = models.CharField(_("events"), max_length=300, blank=True)
     note = models.TextField(_("why"), blank=True)
+    note_code, note_params = text_columns()  # words Doorstep wrote (core.texts)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -271,6 +274,10 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.kind} {self.stage}"
+
+    @property
+    def shown_note(self) -> str:
+        return render_text(self.note_code, self.note_params, self.note)
 
     @property
     def risk_labels(self) -> list[str]:

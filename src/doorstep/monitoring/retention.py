@@ -20,7 +20,12 @@ def anonymise(household_ids) -> None:
     HouseholdPoverty.objects.filter(household_id__in=ids).update(risk_removed_reason="")
     StatusChange.objects.filter(household_id__in=ids).update(reason="")
     Proposal.objects.filter(household_id__in=ids).update(
-        note="", events="", returned_reason="", proposed_by_resident=None
+        note="",
+        note_code="",
+        note_params={},
+        events="",
+        returned_reason="",
+        proposed_by_resident=None,
     )
     Step.objects.filter(proposal__household_id__in=ids).update(reason="")
     Objection.objects.filter(proposal__household_id__in=ids).update(summary="")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from doorstep.casework.models import UNRESOLVED, Assistance, Need
 from doorstep.casework.services.common import require_role
+from doorstep.core.texts import Text, stored_columns
 from doorstep.livelihoods.models import (
     Enrolment,
     FlagStatus,
@@ -48,6 +49,7 @@ from doorstep.monitoring.models import (
     StatusChange,
     Step,
 )
+from doorstep.monitoring.texts import WATCH_PROPOSAL
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 from doorstep.registry.models import Household
@@ -174,7 +176,7 @@ def proposal_create(
     resident=None,
     monitoring_type: str = "",
     risk_kinds=(),
-    note: str = "",
+    note: str | Text = "",
 ) -> Proposal:
     """A proposal by a worker (actor), the household itself (resident) or the relapse
     watch (neither). It starts at the county's first step; nothing is decided here."""
@@ -187,7 +189,8 @@ def proposal_create(
         raise ValidationError({"source": _("Unknown source.")})
     if kind not in ProposalKind.values:
         raise ValidationError({"kind": _("Choose what is proposed.")})
-    note = (note or "").strip()
+    note_columns = stored_columns("note", note) if isinstance(note, Text) else {}
+    note = note_columns.get("note") or (note or "").strip()
     if len(note) > 2000:
         raise ValidationError({"note": _("At most %(max)s characters.") % {"max": 2000}})
     monitoring_type = _clean_type(monitoring_type)
@@ -216,6 +219,8 @@ def proposal_create(
         monitoring_type=monitoring_type,
         risk_kinds=risks,
         note=note,
+        note_code=note_columns.get("note_code", ""),
+        note_params=note_columns.get("note_params", {}),
         proposed_by=actor if source == ProposalSource.WORKER else None,
         proposed_by_resident=resident if source == ProposalSource.RESIDENT else None,
         stage=rules.stages_for(policy)[0],
@@ -625,7 +630,7 @@ def watch_propose() -> int:
                 channel="task:monitoring.watch_propose",
                 monitoring_type=kind_of_type,
                 risk_kinds=[RULE_RISKS.get(f.rule.kind, RiskKind.OTHER) for f in mine],
-                note=_("Proposed by the relapse watch from its open flags."),
+                note=Text(WATCH_PROPOSAL),
             )
         except (StepRefused, ValidationError):
             continue

@@ -119,7 +119,9 @@ def _records(household) -> list[tuple[str, str]]:
     """The household's records a help measure may point at, as form choices."""
     choices = []
     for need in Need.objects.filter(household=household).order_by("-pk")[:50]:
-        choices.append((f"{MeasureKind.NEED}:{need.pk}", f"{MeasureKind.NEED.label}: {need.title}"))
+        choices.append(
+            (f"{MeasureKind.NEED}:{need.pk}", f"{MeasureKind.NEED.label}: {need.shown_title}")
+        )
     for a in Assistance.objects.filter(need__household=household).order_by("-pk")[:50]:
         choices.append(
             (

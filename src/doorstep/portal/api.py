@@ -194,7 +194,7 @@ class PortalNeedEventOut(Schema):
 
     @staticmethod
     def resolve_note(obj) -> str:
-        return obj.note if obj.kind in _NOTES_SHOWN else ""
+        return obj.shown_note if obj.kind in _NOTES_SHOWN else ""
 
 
 class PortalNeedOut(Schema):
@@ -206,6 +206,14 @@ class PortalNeedOut(Schema):
     opened_at: dt.datetime
     timeline: list[PortalNeedEventOut]
     rated: bool
+
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.shown_title
+
+    @staticmethod
+    def resolve_description(obj) -> str:
+        return obj.shown_description
 
     @staticmethod
     def resolve_timeline(obj) -> list:

@@ -95,10 +95,21 @@ def _casework_text_clear(need_filter: Q, household_ids: list[int] | None) -> Non
         )
     if not need_ids:
         return
-    Need.objects.filter(pk__in=need_ids).update(title="", description="", resolution_proposed="")
-    apps.get_model("casework", "Notification").objects.filter(need_id__in=need_ids).update(note="")
+    # Generated texts go with their codes and parameters (figures of the household).
+    Need.objects.filter(pk__in=need_ids).update(
+        title="",
+        description="",
+        resolution_proposed="",
+        title_code="",
+        title_params={},
+        description_code="",
+        description_params={},
+    )
+    apps.get_model("casework", "Notification").objects.filter(need_id__in=need_ids).update(
+        note="", note_code="", note_params={}
+    )
     apps.get_model("casework", "NeedEvent").objects.filter(need_id__in=need_ids).update(
-        note="", detail={}
+        note="", note_code="", note_params={}, detail={}
     )
     apps.get_model("casework", "Referral").objects.filter(need_id__in=need_ids).update(
         note="", decline_reason="", outcome=""

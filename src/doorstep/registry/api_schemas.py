@@ -10,16 +10,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from doorstep.core.schemas import ErrorOut, Id, IsoDate, Text
+from doorstep.core.schemas import BirthDate as CoreBirthDate
+from doorstep.core.schemas import ErrorOut, Id, NonNegativeAmount, Text
 from doorstep.registry.models import Relationship, Sex, Vulnerability
 from doorstep.registry.validators import (
     LANGUAGE_CODES,
-    MIN_BIRTH_DATE,
     normalize_id_number,
     parse_id_number,
     validate_phone,
@@ -76,8 +75,8 @@ Address = Annotated[Text, Field(max_length=200, description="Street address.")]
 Latitude = Annotated[float, Field(ge=-90, le=90, description="WGS 84 latitude.")]
 Longitude = Annotated[float, Field(ge=-180, le=180, description="WGS 84 longitude.")]
 Income = Annotated[
-    Decimal,
-    Field(ge=0, max_digits=12, decimal_places=2, description="Yearly income in yuan."),
+    NonNegativeAmount,
+    Field(max_digits=12, decimal_places=2, description="Yearly income in yuan, 0 or more."),
 ]
 Languages = Annotated[
     list[Language],
@@ -117,14 +116,8 @@ class InputSchema(Schema):
         return data
 
 
-def _born_by_today(value: dt.date) -> dt.date:
-    if value > dt.date.today():
-        raise PydanticCustomError("doorstep_birth_date", _("A birth date cannot be in the future."))
-    return value
-
-
-# A birth date within sane bounds (registry.validators.MIN_BIRTH_DATE to today).
-BirthDate = Annotated[IsoDate, Field(ge=MIN_BIRTH_DATE), AfterValidator(_born_by_today)]
+# A birth date within sane bounds: core.validators' rule, the same words as the pages.
+BirthDate = CoreBirthDate
 
 
 # --- residents ---------------------------------------------------------------------

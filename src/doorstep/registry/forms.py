@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from doorstep.areas.models import Area
 from doorstep.areas.selectors import areas_visible_to
+from doorstep.core.languages import LanguagesField
+from doorstep.core.validators import validate_not_negative
 from doorstep.registry.models import (
     HOUSEHOLD_VULNERABILITIES,
     PERSON_VULNERABILITIES,
@@ -33,6 +35,7 @@ from doorstep.registry.services import HOUSEHOLD_FIELDS, RESIDENT_FIELDS
 from doorstep.registry.validators import (
     normalize_languages,
     normalize_phone,
+    validate_birth_date,
     validate_id_number,
     validate_languages,
     validate_phone,
@@ -196,19 +199,13 @@ class HouseholdForm(forms.Form):
     phone = forms.CharField(
         label=_("phone"), max_length=20, required=False, validators=[validate_phone]
     )
-    languages = forms.CharField(
-        label=_("preferred languages"),
-        max_length=64,
-        required=False,
-        validators=[validate_languages],
-        help_text=_("Language codes separated by commas, for example: zh, ug"),
-    )
+    languages = LanguagesField(label=_("preferred languages"), validators=[validate_languages])
     annual_income = forms.DecimalField(
         label=_("yearly income (yuan)"),
         max_digits=12,
         decimal_places=2,
-        min_value=0,
         required=False,
+        validators=[validate_not_negative],
     )
     latitude = forms.FloatField(label=_("latitude"), min_value=-90, max_value=90, required=False)
     longitude = forms.FloatField(
@@ -326,14 +323,16 @@ def _display(household: Household, name: str) -> str:
 
 class ResidentForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=64)
+    # No default: "head" preselected made every new member a second head.
     relationship = forms.ChoiceField(
-        label=_("relationship to the head"), choices=Relationship.choices
+        label=_("relationship to the head"), choices=[("", "—"), *Relationship.choices]
     )
     sex = forms.ChoiceField(label=_("sex"), choices=[("", "—"), *Sex.choices], required=False)
     birth_date = forms.DateField(
         label=_("birth date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_birth_date],
     )
     phone = forms.CharField(
         label=_("phone"), max_length=20, required=False, validators=[validate_phone]

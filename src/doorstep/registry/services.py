@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from doorstep.areas.models import HOUSEHOLD_LEVELS, Area
 from doorstep.core.inputpolicy import clean_blank
+from doorstep.core.validators import check_not_negative
 from doorstep.privacy.deferred import audit_after_rollback
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
@@ -69,6 +70,21 @@ class ConcurrencyConflict(Exception):
     changed_fields: list[str]
 
 
+def check_single_head(*, household_id: int | None, relationship: str, resident_id=None) -> None:
+    """One head per household (the database's `one_head_per_household` backs this up):
+    a second head is refused on the relationship field, in words, before the insert
+    would fail with a bare "conflicts with an existing record"."""
+    if relationship != "head" or household_id is None:
+        return
+    others = Resident.objects.filter(household_id=household_id, relationship="head")
+    if resident_id is not None:
+        others = others.exclude(pk=resident_id)
+    if others.exists():
+        raise ValidationError(
+            {"relationship": _("This household already has a head.")}, code="second_head"
+        )
+
+
 def _check_area(area: Area | None, actor) -> None:
     if area is None:
         raise ValidationError({"area": _("Choose an area.")})
@@ -90,6 +106,7 @@ def _normalize_household(data: dict[str, Any]) -> dict[str, Any]:
         data["household_no"] = (data["household_no"] or "").strip()
     if data.get("annual_income") is not None and not isinstance(data["annual_income"], Decimal):
         data["annual_income"] = Decimal(str(data["annual_income"]))
+    check_not_negative(data.get("annual_income"), field="annual_income")
     return data
 
 
@@ -360,6 +377,9 @@ def _resident_build(
     resident.phone = normalize_phone(resident.phone or "")
     resident.id_number = normalize_id_number(resident.id_number) if resident.id_number else None
     resident.full_clean(exclude=["household"], validate_unique=False)
+    check_single_head(
+        household_id=household.pk, relationship=resident.relationship, resident_id=resident.pk
+    )
     return resident
 
 

@@ -8,6 +8,10 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from doorstep.core.languages import LANGUAGE_CODES as _LANGUAGE_CODES
+from doorstep.core.validators import MIN_BIRTH_DATE as _MIN_BIRTH_DATE
+from doorstep.core.validators import validate_birth_date as _validate_birth_date
+
 # GB 11643-1999: weights for the first 17 digits, and the check character for sum mod 11.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -19,17 +23,13 @@ _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 # Birth dates within sane bounds everywhere (API, forms, importer): 1900 to today.
-MIN_BIRTH_DATE = dt.date(1900, 1, 1)
+# One rule for every app: core.validators.
+MIN_BIRTH_DATE = _MIN_BIRTH_DATE
+validate_birth_date = _validate_birth_date
 
 
-def validate_birth_date(value: dt.date | None) -> None:
-    if value is not None and not MIN_BIRTH_DATE <= value <= dt.date.today():
-        raise ValidationError(
-            _("The birth date must be between 1900-01-01 and today."), code="birth_date"
-        )
-
-
-LANGUAGE_CODES = ("zh", "ug", "kk", "ky", "mn", "bo", "en", "ru")
+# The one list of language codes lives in core (languages.py names them).
+LANGUAGE_CODES = _LANGUAGE_CODES
 
 
 def id_check_character(first17: str) -> str:

@@ -48,6 +48,7 @@ from doorstep.casework.services.needs import (
     register_transition_listener,
     transition_apply,
 )
+from doorstep.core.texts import Text, stored, stored_columns
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ def notify(
     kind: str,
     need: Need,
     referral: Referral | None = None,
-    note: str = "",
+    note: str | Text = "",
     exclude=None,
 ) -> int:
     """One notification per recipient (the acting person is never told of their own
@@ -145,7 +146,7 @@ def notify(
                 referral=referral,
                 day=timezone.localdate(now),
                 created_at=now,
-                note=(note or "")[:MAX_WORDS],
+                **stored_columns("note", note, MAX_WORDS),
             )
             for user_id in ids
         ]
@@ -238,9 +239,11 @@ def on_referral_completed(*, referral: Referral, actor, outcome: str, channel: s
 # --- help linked to needs --------------------------------------------------------------
 
 
-def ask_to_resolve(*, need: Need, actor, summary: str, detail: dict, notify_owner=False) -> None:
+def ask_to_resolve(
+    *, need: Need, actor, summary: str | Text, detail: dict, notify_owner=False
+) -> None:
     """Prefill the owner's resolve form and say so on the timeline."""
-    Need.objects.filter(pk=need.pk).update(resolution_proposed=summary[:MAX_WORDS])
+    Need.objects.filter(pk=need.pk).update(resolution_proposed=stored(summary, MAX_WORDS)[0])
     event_add(need=need, kind=NeedEventKind.RESOLVE_ASKED, actor=actor, note=summary, detail=detail)
     if notify_owner:
         notify(
@@ -252,7 +255,7 @@ def ask_to_resolve(*, need: Need, actor, summary: str, detail: dict, notify_owne
         )
 
 
-def help_link(*, needs, actor, kind: str, object_id: int, summary: str) -> None:
+def help_link(*, needs, actor, kind: str, object_id: int, summary: str | Text) -> None:
     """A line on each linked need's timeline: what help answers it (kind: placement,
     enrolment, business, loan)."""
     for need in needs:
@@ -265,7 +268,7 @@ def help_link(*, needs, actor, kind: str, object_id: int, summary: str) -> None:
         )
 
 
-def help_final(*, needs, actor, kind: str, object_id: int, summary: str) -> int:
+def help_final(*, needs, actor, kind: str, object_id: int, summary: str | Text) -> int:
     """Help reached its final state: each linked need still open asks its owner to
     resolve it (a notification and the resolve form prefilled). Returns how many."""
     asked = 0

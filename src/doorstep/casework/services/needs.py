@@ -41,6 +41,7 @@ from doorstep.casework.services.common import (
     replayed,
     require_role,
 )
+from doorstep.core.texts import Text, stored_columns
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 from doorstep.registry.models import Household
@@ -157,7 +158,7 @@ def event_add(
     kind: str,
     actor,
     at: dt.datetime | None = None,
-    note: str = "",
+    note: str | Text = "",
     from_status: str = "",
     to_status: str = "",
     referral: Referral | None = None,
@@ -169,7 +170,7 @@ def event_add(
         kind=kind,
         actor=actor if getattr(actor, "pk", None) else None,
         at=at or timezone.now(),
-        note=note,
+        **stored_columns("note", note),
         from_status=from_status,
         to_status=to_status,
         referral=referral,
@@ -216,19 +217,26 @@ def need_open(
     actor,
     household: Household,
     category: str,
-    title: str,
+    title: str | Text,
     urgency: str = Urgency.NORMAL,
-    description: str = "",
+    description: str | Text = "",
     client_id=None,
     channel: str,
 ) -> Need:
     """`household` comes from casework.selectors. The need is followed by the actor if
-    they are a worker, else by the household's paired worker, else by the actor."""
+    they are a worker, else by the household's paired worker, else by the actor.
+    A title or description Doorstep writes is a core.texts.Text (kept as a code)."""
     require_role(actor, CASEWORK_ROLES)
     if (earlier := replayed(Need, client_id=client_id, opened_by=actor)) is not None:
         return earlier
+    codes = {**stored_columns("title", title, 200), **stored_columns("description", description)}
     data = _validate_fields(
-        {"category": category, "title": title, "urgency": urgency, "description": description}
+        {
+            "category": category,
+            "title": codes.pop("title"),
+            "urgency": urgency,
+            "description": codes.pop("description"),
+        }
     )
     now = timezone.now()
     owner_id = actor.pk
@@ -252,6 +260,7 @@ def need_open(
         resolve_due_at=resolve_due,
         client_id=client_id,
         **data,
+        **codes,
     )
     event_add(need=need, kind=NeedEventKind.OPENED, actor=actor, at=now, to_status=need.status)
     _audit(actor, need, AuditAction.CREATE, channel)
@@ -460,6 +469,9 @@ def need_update(*, actor, need: Need, expected_version: int, channel: str, **fie
     if not changes:
         return current
     columns: dict[str, Any] = dict(changes)
+    for name in sorted(changes.keys() & {"title", "description"}):
+        # A person rewrote a generated text: their words are shown from now on.
+        columns[f"{name}_code"], columns[f"{name}_params"] = "", {}
     if ("category" in changes or "urgency" in changes) and current.status in UNRESOLVED:
         columns["acknowledge_due_at"], columns["resolve_due_at"] = service_level_due(
             category=data.get("category", current.category),

@@ -37,6 +37,9 @@ from doorstep.casework.services.common import (
     require_role,
 )
 from doorstep.casework.services.needs import _check_responder_reach, event_add, responder_unit_ids
+from doorstep.casework.texts import BENEFIT_PAID
+from doorstep.core.texts import Text
+from doorstep.core.validators import check_not_negative
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 
@@ -281,8 +284,7 @@ def _amount(value) -> Decimal | None:
         amount = Decimal(str(value))
     except InvalidOperation:
         raise ValidationError({"amount": _("Enter an amount in yuan.")}) from None
-    if amount < 0:
-        raise ValidationError({"amount": _("An amount cannot be negative.")})
+    check_not_negative(amount, field="amount")
     return amount.quantize(Decimal("0.01"))
 
 
@@ -393,7 +395,7 @@ def assistance_set_status(
             actor=actor,
             kind="assistance",
             object_id=assistance.pk,
-            summary=_("%(benefit)s paid.") % {"benefit": assistance.get_benefit_type_display()},
+            summary=Text(BENEFIT_PAID, {"benefit": assistance.benefit_type}),
         )
     _audit(
         actor,

@@ -43,13 +43,20 @@ from doorstep.casework.models import (
     WelfareRound,
     WelfareRoundStatus,
 )
-from doorstep.casework.questions import QuestionKind, label_in_language
+from doorstep.casework.questions import (
+    STANDARD_QUESTIONS,
+    Question,
+    QuestionKind,
+    label_in_language,
+)
 from doorstep.casework.services.common import CASEWORK_ROLES, PAIRABLE_ROLES, require_role
 from doorstep.casework.services.contacts import check_contact_timing, contact_log
 from doorstep.casework.services.needs import need_open
 from doorstep.casework.services.questions import templates_applying_to
 from doorstep.casework.services.schedule import MAX_POLICY_INTERVAL_DAYS, _enqueue_area_refresh
+from doorstep.casework.texts import WELFARE_NEED
 from doorstep.core.bulk import analyze
+from doorstep.core.texts import Text
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 from doorstep.registry.models import (
@@ -75,21 +82,6 @@ UPDATE_BATCH = 500
 ANALYZE_AFTER = 50_000
 
 
-@dataclass(frozen=True)
-class Question:
-    key: str
-    label: Any  # lazy translation for standard questions, text for the round's own
-    need_category: str
-
-
-# The standard check-list (issue #7); every round starts from it and may drop any.
-STANDARD_QUESTIONS: tuple[Question, ...] = (
-    Question("food_water", gettext_lazy("Enough food and water"), NeedCategory.OTHER),
-    Question("medicines", gettext_lazy("Medicines they need"), NeedCategory.MEDICAL_COSTS),
-    Question("heating", gettext_lazy("Heating"), NeedCategory.HOUSING),
-    Question("phone", gettext_lazy("A working phone"), NeedCategory.OTHER),
-    Question("someone_to_call", gettext_lazy("Someone to call in need"), NeedCategory.ELDERLY_CARE),
-)
 STANDARD_KEYS = tuple(q.key for q in STANDARD_QUESTIONS)
 _STANDARD = {q.key: q for q in STANDARD_QUESTIONS}
 
@@ -738,13 +730,23 @@ def welfare_check_record(
         problems = [q for q in questions if answers[q.key] is False]
         household = current.household
         if problems:
-            labels = ", ".join(str(q.label) for q in problems)
+            # Kept as the questions themselves (core.texts): each reader sees them in
+            # their own language.
+            asked = {e.get("key", ""): e.get("label") for e in current.round.checklist}
             need = need_open(
                 actor=actor,
                 household=household,
                 category=need_category or problems[0].need_category,
                 urgency=need_urgency,
-                title=(_("Welfare check: %(problems)s") % {"problems": labels})[:200],
+                title=Text(
+                    WELFARE_NEED,
+                    {
+                        "problems": [
+                            q.key if q.key in _STANDARD else (asked.get(q.key) or str(q.label))
+                            for q in problems
+                        ]
+                    },
+                ),
                 description=note,
                 channel=channel,
             )

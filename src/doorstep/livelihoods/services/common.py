@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from doorstep.accounts.models import Role
 from doorstep.casework.services.common import require_role  # noqa: F401 - re-exported
+from doorstep.core.validators import check_date_order, check_not_negative
 from doorstep.livelihoods.models import MAX_AMOUNT
 from doorstep.livelihoods.working_age import (  # noqa: F401 - re-exported
     age_on,
@@ -61,7 +62,8 @@ def check_amount(
         raise ValidationError({field: _("Enter an amount in yuan.")}) from None
     if not amount.is_finite():
         raise ValidationError({field: _("Enter an amount in yuan.")})
-    if amount < 0 or (amount == 0 and not allow_zero):
+    check_not_negative(amount, field=field)  # the one rule, with its words
+    if amount == 0 and not allow_zero:
         raise ValidationError({field: _("The amount must be more than zero.")})
     if amount > maximum:
         raise ValidationError(
@@ -74,8 +76,7 @@ def check_amount(
 
 
 def check_dates(start: dt.date, end: dt.date | None, *, field: str) -> None:
-    if end is not None and end < start:
-        raise ValidationError({field: _("This date comes before the start date.")})
+    check_date_order(start, end, field=field)
 
 
 def check_text(value: str, *, field: str, required: bool = True, max_length: int = 200) -> str:

@@ -18,6 +18,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from doorstep.core.texts import Text, stored_columns
 from doorstep.livelihoods.models import (
     HouseholdYear,
     IncomeMonth,
@@ -218,7 +219,7 @@ def life_event_record(
     household: Household,
     kind: str,
     occurred_on: dt.date,
-    note: str = "",
+    note: str | Text = "",
     channel: str,
 ) -> LifeEvent:
     """A serious illness, a disability, a lost job, a disaster: the relapse watch runs
@@ -235,7 +236,11 @@ def life_event_record(
         household=household,
         kind=kind,
         occurred_on=occurred_on,
-        note=check_text(note, field="note", required=False, max_length=4000),
+        **(
+            stored_columns("note", note)
+            if isinstance(note, Text)
+            else {"note": check_text(note, field="note", required=False, max_length=4000)}
+        ),
         recorded_by=actor,
     )
     audit(

@@ -21,6 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.casework.models import Pairing
+from doorstep.core.texts import Text
+from doorstep.core.validators import check_date_order
+from doorstep.livelihoods import texts
 from doorstep.livelihoods.matching import score_pair
 from doorstep.livelihoods.models import (
     FOLLOW_UP_MONTHS,
@@ -182,6 +185,13 @@ def opening_create(
             {"posts": _("Give between 1 and %(max)s posts.") % {"max": MAX_POSTS}}
         )
     check_dates(starts_on, ends_on, field="ends_on")
+    # Applications run from the opening's start to their closing day (issue 17).
+    check_date_order(
+        starts_on,
+        closes_on,
+        field="closes_on",
+        message=_("Applications cannot close before the work starts."),
+    )
     if ends_on is not None and closes_on > ends_on:
         raise ValidationError({"closes_on": _("Applications must close before the work ends.")})
     if latitude is None and employer.area_id == area.pk:
@@ -521,7 +531,7 @@ def _end_placement(*, actor, placement: Placement, ended_on: dt.date, channel: s
         household=placement.household,
         kind=LifeEventKind.JOB_LOST,
         occurred_on=ended_on,
-        note=_("Placement at %(opening)s ended.") % {"opening": placement.opening.title},
+        note=Text(texts.PLACEMENT_ENDED, {"opening": placement.opening.title}),
         channel=channel,
     )
 

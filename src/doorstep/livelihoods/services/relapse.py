@@ -42,6 +42,8 @@ from doorstep.casework.models import (
     Pairing,
     Urgency,
 )
+from doorstep.core.texts import Text, stored_columns
+from doorstep.livelihoods import texts
 from doorstep.livelihoods.models import (
     FIGURE_RULES,
     ClearReason,
@@ -60,6 +62,7 @@ from doorstep.livelihoods.services.common import (
     check_text,
     require_role,
 )
+from doorstep.livelihoods.texts import explain, flag_facts
 from doorstep.privacy.models import AuditAction
 from doorstep.registry.models import Household
 
@@ -95,55 +98,9 @@ class Evaluation:
 # --- explanation ------------------------------------------------------------------------
 
 
-def _yuan(value) -> str:
-    return f"{Decimal(value):,.0f}" if value is not None else "?"
-
-
-def _pct(value) -> str:
-    return f"{Decimal(value) * 100:.0f}" if value is not None else "?"
-
-
 def flag_explanation(flag: RelapseFlag) -> str:
     """Which rule fired and on what figures, in the reader's language."""
-    kind = flag.rule.kind
-    if kind == RuleKind.INCOME_BELOW:
-        return _(
-            "Income per person in %(year)s was %(value)s yuan, below the threshold of "
-            "%(limit)s yuan."
-        ) % {"year": flag.year, "value": _yuan(flag.value), "limit": _yuan(flag.rule_limit)}
-    if kind == RuleKind.INCOME_DROP:
-        drop = (1 - Decimal(flag.value) / Decimal(flag.reference)) if flag.reference else None
-        return _(
-            "Income per person fell from %(reference)s yuan in %(previous)s to %(value)s yuan "
-            "in %(year)s, down %(drop)s%% (the rule: more than %(limit)s%%)."
-        ) % {
-            "reference": _yuan(flag.reference),
-            "previous": (flag.year or 0) - 1,
-            "value": _yuan(flag.value),
-            "year": flag.year,
-            "drop": _pct(drop),
-            "limit": _pct(flag.rule_limit),
-        }
-    if kind == RuleKind.MEDICAL_SHARE:
-        share = (Decimal(flag.value) / Decimal(flag.reference)) if flag.reference else None
-        return _(
-            "Medical spending in %(year)s was %(value)s yuan against an income of "
-            "%(reference)s yuan (%(share)s%%; the rule: above %(limit)s%%)."
-        ) % {
-            "year": flag.year,
-            "value": _yuan(flag.value),
-            "reference": _yuan(flag.reference),
-            "share": _pct(share) if share is not None else "∞",
-            "limit": _pct(flag.rule_limit),
-        }
-    event = flag.event
-    if event is None:
-        return _("The event behind this flag was removed.")
-    return _("%(what)s on %(date)s (the rule looks back %(days)s days).") % {
-        "what": event.get_kind_display(),
-        "date": event.occurred_on.isoformat(),
-        "days": int(flag.rule_limit or 0),
-    }
+    return explain(flag_facts(flag))
 
 
 # --- rules ------------------------------------------------------------------------------
@@ -427,10 +384,9 @@ CATEGORY_ORDER = (
 )
 
 
-def _episode_text(flags) -> str:
-    return "\n".join(
-        f"• {flag.rule.get_kind_display()}: {flag_explanation(flag)}" for flag in flags
-    )
+def _episode_text(flags) -> Text:
+    """The need's description: one line per risk with its figures, kept as facts."""
+    return Text(texts.RELAPSE_FLAGS, {"flags": [flag_facts(flag) for flag in flags]})
 
 
 def relapse_open_needs(*, household_ids=None, batch: int = 500) -> int:
@@ -485,14 +441,14 @@ def relapse_open_needs(*, household_ids=None, batch: int = 500) -> int:
                     ).update(need=episode)
                     in_episode = [f for f in flags if f.need_id in (None, episode.pk)]
                     Need.objects.filter(pk=episode.pk).update(
-                        description=_episode_text(in_episode), version=F("version") + 1
+                        **stored_columns("description", _episode_text(in_episode)),
+                        version=F("version") + 1,
                     )
                     event_add(
                         need=episode,
                         kind=NeedEventKind.NOTE,
                         actor=None,
-                        note=_("Relapse watch added: %(flags)s")
-                        % {"flags": "; ".join(f.rule.get_kind_display() for f in new)},
+                        note=Text(texts.RELAPSE_ADDED, {"flags": [f.rule.kind for f in new]}),
                         detail={"source": "relapse_watch", "flags": [f.pk for f in new]},
                     )
                     continue
@@ -501,9 +457,9 @@ def relapse_open_needs(*, household_ids=None, batch: int = 500) -> int:
                     continue
                 lead = min(new, key=lambda f: CATEGORY_ORDER.index(f.rule.kind))
                 title = (
-                    _("Relapse watch: %(rule)s") % {"rule": lead.rule.get_kind_display()}
+                    Text(texts.RELAPSE_ONE, {"rule": lead.rule.kind})
                     if len(new) == 1
-                    else _("Relapse watch: %(count)s risks") % {"count": len(new)}
+                    else Text(texts.RELAPSE_MANY, {"count": len(new)})
                 )
                 try:
                     need = need_open(

@@ -125,7 +125,7 @@ def test_negative_income_comes_back_on_the_field_with_422_and_nothing_written(
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 422
-    assert "The amount must be more than zero." in response.content.decode()
+    assert "An amount cannot be negative." in response.content.decode()
     assert IncomeRecord.objects.count() == before
 
 

@@ -122,11 +122,148 @@ def test_compiled_catalogue_matches_its_source(language):
     )
 
 
+# --- every message the code and templates use is in each catalogue -------------------
+#
+# What makemessages would extract, read without running it (it rewrites the catalogues):
+# gettext calls in Python with literal text, and {% translate %}/{% blocktranslate %} in
+# templates through Django's own templatize. A message missing from ug (or zh-hans),
+# empty or fuzzy fails here, so nobody ships an English word on a Uyghur page because
+# `make messages` was not run. Generated texts (core.texts) are gettext_noop calls.
+
+_CALLS = {
+    "_": (None, 0),
+    "gettext": (None, 0),
+    "gettext_lazy": (None, 0),
+    "gettext_noop": (None, 0),
+    "ngettext": (None, 0),
+    "ngettext_lazy": (None, 0),
+    "pgettext": (0, 1),
+    "pgettext_lazy": (0, 1),
+    "npgettext": (0, 1),
+    "npgettext_lazy": (0, 1),
+}
+_TEMPLATE_CALL = re.compile(
+    r"\b(npgettext|pgettext|ngettext|gettext)\(((?:\s*u?'(?:[^'\\]|\\.)*'\s*,?)+)"
+)
+_TEMPLATE_STRING = re.compile(r"u?'(?:[^'\\]|\\.)*'")
+
+
+def python_messages(source: str, where: str) -> list[tuple[str | None, str, str]]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = getattr(func, "id", None) or getattr(func, "attr", None)
+        if name not in _CALLS:
+            continue
+        context_at, msgid_at = _CALLS[name]
+        texts = [
+            a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
+            for a in node.args
+        ]
+        msgid = texts[msgid_at] if msgid_at < len(texts) else None
+        context = texts[context_at] if context_at is not None and context_at < len(texts) else None
+        if msgid and (context_at is None or context):
+            found.append((context, msgid, f"{where}:{node.lineno}"))
+    return found
+
+
+def template_messages(source: str, where: str) -> list[tuple[str | None, str, str]]:
+    from django.utils.translation.template import templatize
+
+    code = templatize(source, origin=where)
+    found = []
+    for match in _TEMPLATE_CALL.finditer(code):
+        texts = [ast.literal_eval(t) for t in _TEMPLATE_STRING.findall(match.group(2))]
+        context = texts.pop(0) if match.group(1).startswith(("p", "np")) else None
+        if texts and texts[0]:
+            found.append(
+                (context, texts[0], f"{where}:{code.count(chr(10), 0, match.start()) + 1}")
+            )
+    return found
+
+
+def used_messages() -> list[tuple[str | None, str, str]]:
+    root = Path(settings.PACKAGE_DIR)
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if {"tests", "migrations"} & set(path.parts):
+            continue
+        found += python_messages(path.read_text(encoding="utf-8"), str(path.relative_to(root)))
+    for path in sorted(root.rglob("templates/**/*")):
+        if path.suffix in (".html", ".txt") and "tests" not in path.parts:
+            text = path.read_text(encoding="utf-8")
+            found += template_messages(text, str(path.relative_to(root)))
+    return found
+
+
+def test_the_extraction_finds_messages_as_makemessages_does():
+    python = (
+        "from django.utils.translation import gettext_noop, pgettext_lazy\n"
+        "A = _('Plain %(n)s')\nB = pgettext_lazy('ctx', 'With context')\n"
+        "C = gettext_noop('Stored ' 'as a code')\nD = _(variable)\n"
+    )
+    assert {(c, m) for c, m, _ in python_messages(python, "x.py")} == {
+        (None, "Plain %(n)s"),
+        ("ctx", "With context"),
+        (None, "Stored as a code"),
+    }
+    template = (
+        '{% load i18n %}<h1>{% translate "Households" %}</h1>'
+        '{% translate "Unit" context "part of a building" %}'
+        "{% blocktranslate count n=k %}{{ n }} visit{% plural %}{{ n }} visits"
+        "{% endblocktranslate %}{% blocktranslate with who=x %}By {{ who }}{% endblocktranslate %}"
+    )
+    assert {(c, m) for c, m, _ in template_messages(template, "x.html")} == {
+        (None, "Households"),
+        ("part of a building", "Unit"),
+        (None, "%(n)s visit"),
+        (None, "By %(who)s"),
+    }
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_of_the_code_and_templates_is_translated(language):
+    translated = {
+        (e["msgctxt"], e["msgid"])
+        for e in messages(language)
+        if all(e["msgstr"].values()) and "fuzzy" not in e["flags"]
+    }
+    used = used_messages()
+    assert len(used) > 2000
+    missing = sorted(
+        {
+            f"{where}: {msgid!r}"
+            for context, msgid, where in used
+            if (context, msgid) not in translated
+        }
+    )
+    assert not missing, f"{language} lacks {len(missing)} messages: {missing[:20]}"
+
+
+@pytest.mark.parametrize(
+    ("language", "work_unit", "building_unit"),
+    [("zh-hans", "单位", "单元"), ("ug", "ئورۇن", "بۆلەك")],
+)
+def test_unit_is_one_word_per_meaning(language, work_unit, building_unit):
+    """A work unit (单位: bureaus, schools) and a building's unit (单元) were both
+    "Unit", translated either way by chance (issue 17)."""
+    from django.utils import translation
+
+    with translation.override(language):
+        assert translation.gettext("Unit") == translation.gettext("unit") == work_unit
+        assert translation.pgettext("part of a building", "Unit") == building_unit
+        assert translation.pgettext("part of a building", "unit") == building_unit
+
+
 # --- no page mixes languages ---------------------------------------------------------
 
 
 class _VisibleText(HTMLParser):
-    """Text a reader sees or hears: text nodes and a few attributes, not scripts."""
+    """Text a reader sees or hears: text nodes and a few attributes, not scripts, and
+    not an element marked as written in another language (the language switcher's
+    "English" option is English on purpose: `<option lang="en">`)."""
 
     ATTRIBUTES = {"placeholder", "title", "aria-label", "alt", "value", "data-any-label"}
 
@@ -134,11 +271,19 @@ class _VisibleText(HTMLParser):
         super().__init__()
         self.chunks: list[str] = []
         self._skip = 0
+        self._page_language = ""
+        self._foreign: list[str] = []  # open elements in another language, by tag
 
     def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "html":
+            self._page_language = attributes.get("lang", "")
+        elif attributes.get("lang") and attributes["lang"] != self._page_language:
+            self._foreign.append(tag)
+            self._skip += 1
+            return
         if tag in ("script", "style"):
             self._skip += 1
-        attributes = dict(attrs)
         for name, value in attrs:
             if name in self.ATTRIBUTES and value:
                 # An <input type=submit>'s value is its label; a <button>'s is not shown.
@@ -149,7 +294,10 @@ class _VisibleText(HTMLParser):
                 self.chunks.append(value)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style") and self._skip:
+        if self._foreign and tag == self._foreign[-1]:
+            self._foreign.pop()
+            self._skip -= 1
+        elif tag in ("script", "style") and self._skip:
             self._skip -= 1
 
     def handle_data(self, data):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0011_referral_outcomes_and_notifications'),
+        ('casework', '0013_generated_texts_from_sentences'),
         ('registry', '0008_resident_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
