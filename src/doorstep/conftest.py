@@ -75,6 +75,42 @@ def _serial_live_server_on_sqlite():
     LiveServerThread.server_class = original
 
 
+# The data migrations that seed rows the product relies on (service levels, holidays,
+# skills and relapse rules, targets); all idempotent.
+SEED_MIGRATIONS = (
+    "doorstep.casework.migrations.0002_seed_service_levels",
+    "doorstep.hotline.migrations.0002_seed_holidays_and_service_levels",
+    "doorstep.insights.migrations.0002_seed_default_targets",
+    "doorstep.livelihoods.migrations.0002_seed_skills_and_rules",
+)
+
+
+@pytest.fixture(autouse=True)
+def _migration_seeds(request):
+    """A transactional test (a live server, a kill test, a flush) empties every table
+    when it ends, the rows the data migrations seeded included; tests after it then
+    found no service levels or holidays, depending on the order they ran in. Put the
+    seeds back before a database test when they are gone."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None
+        and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    import importlib
+
+    from django.apps import apps
+
+    from doorstep.casework.models import ServiceLevel
+
+    if ServiceLevel.objects.exists():
+        return
+    for name in SEED_MIGRATIONS:
+        importlib.import_module(name).seed(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings):
     settings.TASKS = {
