@@ -30,6 +30,7 @@ from doorstep.monitoring.forms import (
     ObjectionForm,
     PolicyForm,
     ProposalForm,
+    ResubmitForm,
     ReviewForm,
     StatusForm,
     StepForm,
@@ -266,6 +267,14 @@ def _render_proposal(request, proposal: Proposal, forms: dict | None = None, sta
         and proposal.notice_ends_on
         and timezone.localdate() < proposal.notice_ends_on,
         "village": rules.village_of(proposal.household.area),
+        "may_resubmit": proposal.stage == Stage.RETURNED and request.user.role in rules.FIELD_ROLES,
+        "resubmit_form": ResubmitForm(
+            initial={
+                "monitoring_type": proposal.monitoring_type,
+                "risk_kinds": [c for c in proposal.risk_kinds.split(",") if c],
+                "note": proposal.note,
+            }
+        ),
         **(forms or {}),
     }
     return render(request, "monitoring/proposal.html", context, status=status)
@@ -305,6 +314,34 @@ def step(request, proposal_id: int):
         p.refresh_from_db()
         return _render_proposal(request, p, {"step_form": form}, status=status)
     messages.success(request, _("Saved."))
+    return redirect("monitoring:proposal", p.pk)
+
+
+@login_required
+@require_POST
+def resubmit(request, proposal_id: int):
+    _reader(request)
+    p = selectors.proposal_for(request.user, proposal_id, channel=_channel("resubmit"))
+    form = ResubmitForm(request.POST)
+    if not form.is_valid():
+        return _render_proposal(request, p, {"resubmit_form": form}, status=422)
+    result, status = _run(
+        request,
+        form,
+        lambda d: services.proposal_resubmit(
+            actor=request.user,
+            proposal=p,
+            reason=d["reason"],
+            monitoring_type=d["monitoring_type"],
+            risk_kinds=d["risk_kinds"],
+            note=d["note"],
+            channel=_channel("resubmit"),
+        ),
+    )
+    if result is None:
+        p.refresh_from_db()
+        return _render_proposal(request, p, {"resubmit_form": form}, status=status)
+    messages.success(request, _("Resubmitted."))
     return redirect("monitoring:proposal", p.pk)
 
 
