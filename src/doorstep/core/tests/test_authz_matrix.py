@@ -520,6 +520,8 @@ ROUTES: dict[str, Rule] = {
     "POST /api/v1/portal/needs/{need_id}/confirm": write(),
     "POST /api/v1/portal/needs/{need_id}/dispute": write(),
     "PUT /api/v1/portal/consent": write(),
+    "GET /api/v1/portal/monitoring": resident("the household's own monitoring status"),
+    "POST /api/v1/portal/monitoring/applications": write(),
 }
 
 # Django's admin: every page of it turns away accounts that are not staff.
