@@ -86,7 +86,11 @@ def test_a_new_type_after_the_notice_posts_the_notice_again(figures, worker_a, s
     )
     _return(p, supervisor, "county_decision")
     services.proposal_resubmit(
-        actor=worker_a, proposal=p, reason="改为突发严重困难户", monitoring_type="sudden", channel=CH
+        actor=worker_a,
+        proposal=p,
+        reason="改为突发严重困难户",
+        monitoring_type="sudden",
+        channel=CH,
     )
     p.refresh_from_db()
     assert p.stage == "notice" and p.monitoring_type == "sudden"
