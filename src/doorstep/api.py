@@ -134,6 +134,7 @@ from doorstep.hotline.api_patrols import router as patrols_router  # noqa: E402
 from doorstep.insights.api import router as insights_router  # noqa: E402
 from doorstep.livelihoods.api import router as livelihoods_router  # noqa: E402
 from doorstep.monitoring.api import router as monitoring_router  # noqa: E402
+from doorstep.monitoring.portal_api import router as monitoring_portal_router  # noqa: E402
 from doorstep.pairing.api import router as pairing_router  # noqa: E402
 from doorstep.portal.api import router as portal_router  # noqa: E402
 from doorstep.privacy.api import router as privacy_router  # noqa: E402
@@ -157,4 +158,5 @@ api.add_router("/v1/monitoring", monitoring_router, tags=["monitoring"])
 api.add_router("/v1/pairing", pairing_router, tags=["pairing"])
 api.add_router("/v1/insights", insights_router, tags=["insights"])
 api.add_router("/v1/portal", portal_router, tags=["portal"])
+api.add_router("/v1/portal/monitoring", monitoring_portal_router, tags=["portal"])
 api.add_router("/v1/privacy", privacy_router, tags=["privacy"])

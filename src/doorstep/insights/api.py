@@ -84,6 +84,7 @@ def dashboard_body(board: dash.Dashboard) -> dict:
         ],
         "series": board.series,
         "livelihoods": board.livelihoods,
+        "monitoring": board.monitoring,
     }
 
 

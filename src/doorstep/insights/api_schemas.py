@@ -92,6 +92,8 @@ class DashboardOut(Schema):
     children: list[ChildOut]
     series: list[SeriesPoint]
     livelihoods: dict[str, Figure] | None
+    # Poverty monitoring (insights/monitoring_link.py); None without the app.
+    monitoring: dict[str, Figure] | None = None
 
 
 class MapHousehold(Schema):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from doorstep.areas.models import Area, AreaLevel
 from doorstep.insights import figures as fig
-from doorstep.insights import livelihoods_link
+from doorstep.insights import livelihoods_link, monitoring_link
 from doorstep.insights.models import RollupRun
 from doorstep.insights.periods import Period
 from doorstep.insights.selectors import team_areas_within
@@ -43,6 +43,7 @@ class Dashboard:
     series: list[dict] = field(default_factory=list)
     freshness: RollupRun | None = None
     livelihoods: dict | None = None
+    monitoring: dict | None = None  # presented, like livelihoods
     area: Area | None = None
     worker: object | None = None
 
@@ -100,6 +101,7 @@ def area_dashboard(user, area: Area, period: Period) -> Dashboard:
         for row in fig.area_children(area, period)
     ]
     livelihoods = livelihoods_link.area_figures(area, period)
+    monitoring = monitoring_link.area_figures(area, period)
     return Dashboard(
         level=area_level(area),
         period=period,
@@ -112,6 +114,7 @@ def area_dashboard(user, area: Area, period: Period) -> Dashboard:
         series=present_series(figures.series, period, active=active),
         freshness=fig.freshness(),
         livelihoods=(fig.present(livelihoods, active=active) if livelihoods is not None else None),
+        monitoring=(fig.present(monitoring, active=active) if monitoring is not None else None),
         area=area,
     )
 

@@ -52,6 +52,7 @@ def report_context(report: Report) -> dict:
         "report": report,
         "rows": dash.labelled(report.board.values),
         "livelihood_rows": dash.labelled(report.board.livelihoods or {}),
+        "monitoring_rows": dash.labelled(report.board.monitoring or {}),
         "compared": [(name, fig.FIGURES[name][0]) for name in COMPARED],
         "leader_figures": [(name, fig.FIGURES[name][0]) for name in LEADER_FIGURES],
         "figure_labels": {name: label for name, (label, _basis) in fig.FIGURES.items()},
@@ -109,6 +110,11 @@ def xlsx_bytes(report: Report, *, language: str) -> bytes:
             summary.append([str(label), _cell(value)])
         for _name, label, value in dash.labelled(report.board.livelihoods or {}):
             summary.append([str(label), _cell(value)])
+        if report.board.monitoring:
+            summary.append([])
+            summary.append([_("Poverty monitoring")])
+            for _name, label, value in dash.labelled(report.board.monitoring):
+                summary.append([str(label), _cell(value)])
 
         targets = book.create_sheet(_("Targets")[:31])
         targets.append([_("Figure"), _("Target"), _("Value"), _("Met")])

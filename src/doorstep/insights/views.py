@@ -67,6 +67,7 @@ def area_dashboard(request, area_id: int):
             "board": board,
             "rows": dash.labelled(board.values),
             "livelihood_rows": dash.labelled(board.livelihoods or {}),
+            "monitoring_rows": dash.labelled(board.monitoring or {}),
             "area": area,
             "crumbs": selectors.ancestors_in_scope(user, area),
             "workers": selectors.workers_of(user, area),

@@ -101,6 +101,7 @@ def proposal_out(p: Proposal, *, detail: bool = False) -> dict:
                 "attendees": st.attendees,
                 "actor": _user_name(st.actor),
                 "at": st.at,
+                "previous": st.previous,
             }
             for st in d["steps"]
         ]
@@ -285,6 +286,40 @@ def step_take(
             meeting_on=payload.meeting_on,
             attendees=payload.attendees,
             monitoring_type=payload.monitoring_type,
+            channel=CHANNEL,
+        )
+        p.refresh_from_db()
+        return 201, _json(s.MonitoringProposalOut, proposal_out(p, detail=True))
+
+    return _write(request, idempotency_key, payload.model_dump(mode="json"), run)
+
+
+@router.post(
+    "/proposals/{proposal_id}/resubmit",
+    response={201: s.MonitoringProposalOut, **error_responses(403, 404, 409)},
+    summary="Amend a returned proposal and send it back into the procedure",
+    description=(
+        "The step that returned it takes it again (the notice again when the monitoring "
+        "type changes after the notice); the history keeps the steps and what the "
+        "proposal said before."
+    ),
+)
+def proposal_resubmit(
+    request,
+    proposal_id: PathId,
+    payload: s.MonitoringResubmitIn,
+    idempotency_key: IdempotencyKey = None,
+):
+    p = selectors.proposal_for(request.auth, proposal_id, channel=CHANNEL)
+
+    def run():
+        services.proposal_resubmit(
+            actor=request.auth,
+            proposal=p,
+            reason=payload.reason,
+            monitoring_type=payload.monitoring_type,
+            risk_kinds=payload.risk_kinds,
+            note=payload.note,
             channel=CHANNEL,
         )
         p.refresh_from_db()

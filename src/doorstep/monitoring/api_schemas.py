@@ -66,6 +66,9 @@ class MonitoringStepOut(Schema):
     attendees: int | None
     actor: str
     at: dt.datetime
+    previous: dict | None = Field(
+        None, description="A resubmission: what the proposal said before it was amended."
+    )
 
 
 class MonitoringObjectionOut(Schema):
@@ -136,6 +139,15 @@ class MonitoringStepIn(Schema):
     meeting_on: dt.date | None = Field(None, description="Village review: the meeting's date.")
     attendees: int | None = Field(None, ge=0, le=5000)
     monitoring_type: str = Field("", description="Optionally set or correct the type.")
+
+
+class MonitoringResubmitIn(Schema):
+    reason: Text = Field(max_length=2000, description="What was amended, and why.")
+    monitoring_type: str = Field("", description="unstable, edge or sudden; empty keeps it.")
+    risk_kinds: list[Text] = Field(
+        default_factory=list, max_length=9, description="Empty keeps the proposal's."
+    )
+    note: Text | None = Field(None, max_length=2000, description="None keeps the note.")
 
 
 class MonitoringObjectionIn(Schema):

@@ -1,7 +1,8 @@
 """Monitoring for the demo data set (`manage.py demo`): the Aksu county's settings and
 monitoring lines, and the demo worker's households in every state — lifted out of
 poverty, monitored (with help measures), risk removed, and proposals at each step
-(village review, on notice with an objection, township review, returned) — then one
+(village review, on notice with an objection, township review, county decision,
+returned, and one returned by the township, amended and resubmitted) — then one
 run of the relapse watch's proposals, as the night would do.
 
 Written through the services, as the people would; only the passage of time (notice
@@ -193,6 +194,24 @@ def monitoring_demo_load() -> int:
         reason="核实后收入未明显下降",
         meeting_on=today - dt.timedelta(days=3),
         attendees=11,
+        channel=CHANNEL,
+    )
+    _through(propose(lifted[8]), worker, leader, boss, until=Stage.COUNTY_DECISION)
+    # Returned by the township, amended by the worker and back at the township.
+    amended = _through(propose(lifted[9]), worker, leader, boss, until=Stage.TOWNSHIP_REVIEW)
+    services.step_take(
+        actor=leader,
+        proposal=amended,
+        stage=Stage.TOWNSHIP_REVIEW,
+        decision="return",
+        reason="缺少医疗费用票据",
+        channel=CHANNEL,
+    )
+    services.proposal_resubmit(
+        actor=worker,
+        proposal=amended,
+        reason="补充了住院费用票据",
+        risk_kinds=["illness", "income_drop"],
         channel=CHANNEL,
     )
     services.watch_propose()

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from doorstep.monitoring.models import (
-    Decision,
+    STEP_DECISIONS,
     MeasureKind,
     MonitoringType,
     PovertyStatus,
@@ -50,8 +50,30 @@ class ResidentApplyForm(forms.Form):
     )
 
 
+class ResubmitForm(forms.Form):
+    """Amend a returned proposal: empty type or risk kinds keep the proposal's."""
+
+    monitoring_type = forms.ChoiceField(
+        label=_("monitoring type"), choices=[("", "—"), *MonitoringType.choices], required=False
+    )
+    risk_kinds = forms.MultipleChoiceField(
+        label=_("risk kinds"),
+        choices=RiskKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("why"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+    reason = forms.CharField(
+        label=_("what was amended"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
 class StepForm(forms.Form):
-    decision = forms.ChoiceField(label=_("decision"), choices=Decision.choices)
+    decision = forms.ChoiceField(
+        label=_("decision"), choices=[(d.value, d.label) for d in STEP_DECISIONS]
+    )
     reason = forms.CharField(
         label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
     )

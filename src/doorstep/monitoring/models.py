@@ -297,6 +297,13 @@ class Proposal(models.Model):
 class Decision(models.TextChoices):
     APPROVE = "approve", _("Agree")
     RETURN = "return", _("Return with a reason")
+    # Not a decision of a level: the proposer amended a returned proposal and sent it
+    # back into the procedure (services.proposal_resubmit). Never taken as a step.
+    RESUBMIT = "resubmit", _("Amended and resubmitted")
+
+
+# What a level may decide at its step (Decision.RESUBMIT is the proposer's).
+STEP_DECISIONS = (Decision.APPROVE, Decision.RETURN)
 
 
 class Step(models.Model):
@@ -314,6 +321,9 @@ class Step(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A resubmission: what the proposal said before it was amended (type, risk kinds,
+    # note, the figures and the reason it was returned), so the history keeps it.
+    previous = models.JSONField(_("before the amendment"), null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

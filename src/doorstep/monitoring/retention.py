@@ -1,6 +1,6 @@
 """Free text of the procedure cleared when privacy.retention anonymises a household
-(registered from apps.py): the proposal's words, reasons, objections, help and review
-notes. Statuses, types, dates and counts stay, so the figures do not change."""
+(registered from apps.py): the proposal's words, reasons (and what a resubmitted proposal
+said before), objections, help and review notes. Statuses, types, dates and counts stay, so the figures do not change."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def anonymise(household_ids) -> None:
         returned_reason="",
         proposed_by_resident=None,
     )
-    Step.objects.filter(proposal__household_id__in=ids).update(reason="")
+    # A resubmission's `previous` holds the old note, figures and returned reason.
+    Step.objects.filter(proposal__household_id__in=ids).update(reason="", previous=None)
     Objection.objects.filter(proposal__household_id__in=ids).update(summary="")
     HelpMeasure.objects.filter(household_id__in=ids).update(description="")
     Review.objects.filter(household_id__in=ids).update(note="")

@@ -24,6 +24,7 @@ from doorstep.insights.suppression import suppress, suppresses_for
 from doorstep.livelihoods.models import HouseholdYear
 from doorstep.monitoring import rules
 from doorstep.monitoring.models import (
+    Decision,
     HelpMeasure,
     HouseholdPoverty,
     MonitoringLine,
@@ -35,6 +36,7 @@ from doorstep.monitoring.models import (
     Review,
     Stage,
     StatusChange,
+    Step,
 )
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
@@ -191,10 +193,12 @@ def _median_days(values: list[float]) -> float | None:
     return round(statistics.median(values), 1) if values else None
 
 
-def figures(user, area: Area, *, start: dt.date, end: dt.date) -> dict:
-    """The monitoring figures of an area's subtree; decisions between start and end
-    (inclusive). Analysts' counts under five read "<5"."""
-    active = suppresses_for(user)
+def raw_figures(area: Area, *, start: dt.date, end: dt.date) -> dict:
+    """The monitoring figures of an area's subtree, unsuppressed: households by status
+    and type today; decisions, returns and notices between start and end (inclusive).
+    The monitoring page (`figures`) and insights' dashboards and assessment reports
+    (insights/monitoring_link.py) both read this, so they cannot disagree. Never shown
+    as is: callers pass it through insights.suppression."""
     under = households_under(area, via="household__")
     by_status = {s: 0 for s in PovertyStatus.values}
     by_type = {t: 0 for t in MonitoringType.values}
@@ -213,15 +217,14 @@ def figures(user, area: Area, *, start: dt.date, end: dt.date) -> dict:
     tz = timezone.get_current_timezone()
     lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    decided = Proposal.objects.filter(under, decided_at__gte=lo, decided_at__lt=hi)
     approved = list(
-        decided.filter(stage=Stage.APPROVED).values_list(
-            "pk", "kind", "household_id", "created_at", "decided_at"
-        )
+        Proposal.objects.filter(
+            under, stage=Stage.APPROVED, decided_at__gte=lo, decided_at__lt=hi
+        ).values_list("pk", "kind", "created_at", "decided_at")
     )
     entered = [row for row in approved if row[1] == ProposalKind.ENTER]
     removed = [row for row in approved if row[1] == ProposalKind.REMOVE]
-    to_decision = [(d - c).total_seconds() / 86400 for _pk, _k, _h, c, d in approved]
+    to_decision = [(d - c).total_seconds() / 86400 for _pk, _k, c, d in approved]
     first_help = dict(
         HelpMeasure.objects.filter(proposal_id__in=[row[0] for row in entered])
         .values("proposal_id")
@@ -230,10 +233,16 @@ def figures(user, area: Area, *, start: dt.date, end: dt.date) -> dict:
     )
     to_help = [
         max((first_help[pk] - timezone.localtime(d).date()).days, 0)
-        for pk, _k, _h, _c, d in entered
+        for pk, _k, _c, d in entered
         if pk in first_help
     ]
-    refused = decided.filter(stage=Stage.RETURNED).count()
+    # Every return by a level counts, also of a proposal amended and resubmitted since.
+    refused = Step.objects.filter(
+        households_under(area, via="proposal__household__"),
+        decision=Decision.RETURN,
+        at__gte=lo,
+        at__lt=hi,
+    ).count()
     with_objections = (
         Objection.objects.filter(
             proposal__in=Proposal.objects.filter(under),
@@ -244,6 +253,26 @@ def figures(user, area: Area, *, start: dt.date, end: dt.date) -> dict:
         .distinct()
         .count()
     )
+    return {
+        "households": total,
+        "by_status": by_status,
+        "by_type": by_type,
+        "decisions": len(approved),
+        "new_monitored": len(entered),
+        "risk_removed": len(removed),
+        "refused": refused,
+        "notices_with_objections": with_objections,
+        "median_days_to_decision": _median_days(to_decision),
+        "helped": len(to_help),
+        "median_days_to_first_help": _median_days(to_help),
+    }
+
+
+def figures(user, area: Area, *, start: dt.date, end: dt.date) -> dict:
+    """The monitoring figures of an area's subtree as the caller may see them
+    (analysts' counts under five read "<5")."""
+    active = suppresses_for(user)
+    raw = raw_figures(area, start=start, end=end)
 
     def s(value, basis=None):
         return suppress(value, basis=basis, active=active)
@@ -254,19 +283,19 @@ def figures(user, area: Area, *, start: dt.date, end: dt.date) -> dict:
         "end": end,
         "suppressed": active,
         "by_status": [
-            {"status": st, "label": PovertyStatus(st).label, "count": s(by_status[st])}
+            {"status": st, "label": PovertyStatus(st).label, "count": s(raw["by_status"][st])}
             for st in PovertyStatus.values
         ],
         "by_type": [
-            {"type": t, "label": MonitoringType(t).label, "count": s(by_type[t])}
+            {"type": t, "label": MonitoringType(t).label, "count": s(raw["by_type"][t])}
             for t in MonitoringType.values
         ],
-        "new_monitored": s(len(entered)),
-        "risk_removed": s(len(removed)),
-        "refused": s(refused),
-        "notices_with_objections": s(with_objections),
-        "median_days_to_decision": s(_median_days(to_decision), basis=len(to_decision)),
-        "median_days_to_first_help": s(_median_days(to_help), basis=len(to_help)),
+        "new_monitored": s(raw["new_monitored"]),
+        "risk_removed": s(raw["risk_removed"]),
+        "refused": s(raw["refused"]),
+        "notices_with_objections": s(raw["notices_with_objections"]),
+        "median_days_to_decision": s(raw["median_days_to_decision"], basis=raw["decisions"]),
+        "median_days_to_first_help": s(raw["median_days_to_first_help"], basis=raw["helped"]),
         "children": _children(area, active),
     }
 

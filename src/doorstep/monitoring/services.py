@@ -31,6 +31,7 @@ from doorstep.livelihoods.models import (
 from doorstep.monitoring import rules
 from doorstep.monitoring.models import (
     OPEN_STAGES,
+    STEP_DECISIONS,
     CountyPolicy,
     Decision,
     HelpMeasure,
@@ -277,7 +278,7 @@ def step_take(
         )
     if not rules.may_take(actor, stage):
         raise PermissionDenied(rules.refusal_for_role(stage))
-    if decision not in Decision.values:
+    if decision not in STEP_DECISIONS:
         raise ValidationError({"decision": _("Choose agree or return.")})
     reason = (reason or "").strip()
     if len(reason) > 2000:
@@ -342,6 +343,125 @@ def step_take(
         household_id=proposal.household_id,
         channel=channel,
         detail={"step": stage, "decision": decision},
+    )
+    return step
+
+
+def _restart_stage(proposal: Proposal, policy: CountyPolicy, *, type_changed: bool) -> str:
+    """Where a resubmitted proposal re-enters the procedure: the step that returned it
+    looks at it again (the levels below it agreed, and their steps stay in the
+    history). When the amendment changes the proposed monitoring type and that step
+    comes after the notice, the notice is posted again, since the village was shown
+    the old type. A step the county no longer takes: its first step."""
+    stages = rules.stages_for(policy)
+    returned = (
+        Step.objects.filter(proposal=proposal, decision=Decision.RETURN).order_by("-at", "-pk")
+    ).first()
+    stage = returned.stage if returned is not None else stages[0]
+    if stage not in stages:
+        return stages[0]
+    if type_changed and stages.index(stage) > stages.index(Stage.NOTICE):
+        return Stage.NOTICE
+    return stage
+
+
+def _money(value) -> str | None:
+    return None if value is None else str(value)
+
+
+@transaction.atomic
+def proposal_resubmit(
+    *,
+    actor,
+    proposal: Proposal,
+    channel: str,
+    reason: str,
+    monitoring_type: str = "",
+    risk_kinds=(),
+    note: str | None = None,
+) -> Step:
+    """Amend a returned proposal and send it back into the procedure (see
+    _restart_stage). The figures are copied afresh; what the proposal said before,
+    with the reason it was returned, is kept on the resubmission's step."""
+    require_role(actor, rules.FIELD_ROLES)
+    Household.objects.select_for_update().filter(pk=proposal.household_id).first()
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.stage != Stage.RETURNED:
+        raise StepRefused(_("Only a returned proposal can be amended and resubmitted."))
+    if (
+        Proposal.objects.filter(
+            household_id=proposal.household_id, created_at__gt=proposal.created_at
+        )
+        .exclude(pk=proposal.pk)
+        .exists()
+    ):
+        raise StepRefused(_("The household has a newer proposal; this one stays returned."))
+    if Proposal.objects.filter(household_id=proposal.household_id, stage__in=OPEN_STAGES).exists():
+        raise StepRefused(_("This household already has a proposal in progress."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say what was amended.")})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": _("At most %(max)s characters.") % {"max": 2000}})
+    note = proposal.note if note is None else note.strip()
+    if len(note) > 2000:
+        raise ValidationError({"note": _("At most %(max)s characters.") % {"max": 2000}})
+    monitoring_type = _clean_type(monitoring_type) or proposal.monitoring_type
+    risks = _clean_risks(risk_kinds, required=False) or proposal.risk_kinds
+    household = proposal.household
+    status = current_status(household)
+    if proposal.kind == ProposalKind.ENTER and status.status == PovertyStatus.MONITORED:
+        raise StepRefused(_("This household is already monitored."))
+    if proposal.kind == ProposalKind.REMOVE:
+        if status.status != PovertyStatus.MONITORED:
+            raise StepRefused(_("Only a monitored household's risk can be removed."))
+        blockers = removal_blockers(household, proposal.county)
+        if blockers:
+            raise StepRefused(" ".join(blockers))
+    previous = {
+        "monitoring_type": proposal.monitoring_type,
+        "risk_kinds": [c for c in proposal.risk_kinds.split(",") if c],
+        "note": proposal.note,
+        "figures_year": proposal.figures_year,
+        "income_per_person": _money(proposal.income_per_person),
+        "monitoring_line": _money(proposal.monitoring_line),
+        "medical_spending": _money(proposal.medical_spending),
+        "events": proposal.events,
+        "returned_reason": proposal.returned_reason,
+    }
+    policy = rules.policy_for(proposal.county)
+    stage = _restart_stage(
+        proposal, policy, type_changed=monitoring_type != proposal.monitoring_type
+    )
+    proposal.monitoring_type = monitoring_type
+    proposal.risk_kinds = risks
+    proposal.note = note
+    for name, value in supporting_figures(household, proposal.county).items():
+        setattr(proposal, name, value)
+    proposal.stage = stage
+    proposal.returned_reason = ""
+    proposal.decided_at = None
+    stages = rules.stages_for(policy)
+    if stage == Stage.NOTICE:
+        _start_notice_if_due(proposal, policy)
+    elif stages.index(stage) < stages.index(Stage.NOTICE):
+        proposal.notice_starts_on = proposal.notice_ends_on = None
+    proposal.save()
+    step = Step.objects.create(
+        proposal=proposal,
+        stage=stage,
+        decision=Decision.RESUBMIT,
+        reason=reason,
+        actor=actor,
+        previous=previous,
+    )
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        proposal,
+        household_id=proposal.household_id,
+        channel=channel,
+        detail={"resubmitted_at": stage},
     )
     return step
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("households/<int:household_id>/status/", views.status_set, name="status"),
     path("proposals/<int:proposal_id>/", views.proposal, name="proposal"),
     path("proposals/<int:proposal_id>/step/", views.step, name="step"),
+    path("proposals/<int:proposal_id>/resubmit/", views.resubmit, name="resubmit"),
     path("proposals/<int:proposal_id>/objection/", views.objection, name="objection"),
     path("notices/<int:area_id>/", views.notice, name="notice"),
     path("figures/", views.figures, name="figures"),

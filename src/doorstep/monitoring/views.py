@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from doorstep.areas.models import Area, AreaLevel
 from doorstep.areas.selectors import area_for
 from doorstep.casework.models import Assistance, Need
+from doorstep.core.pagination import BadCursor, keyset_page
 from doorstep.livelihoods.models import Enrolment, MicroLoan, Placement
 from doorstep.monitoring import rules, selectors, services
 from doorstep.monitoring.forms import (
@@ -30,6 +32,7 @@ from doorstep.monitoring.forms import (
     ObjectionForm,
     PolicyForm,
     ProposalForm,
+    ResubmitForm,
     ReviewForm,
     StatusForm,
     StepForm,
@@ -98,21 +101,37 @@ def home(request):
 
 @login_required
 def household_list(request):
+    """Households by poverty status and type, a keyset page at a time (area path, then
+    household number: the registry's list order and index), the filters kept in the
+    next page's link."""
     _reader(request)
     form = FilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    households = list(
-        selectors.households_with_status(
-            request.user,
-            status=data.get("status", ""),
-            monitoring_type=data.get("monitoring_type", ""),
-        )[:PAGE_LIMIT]
+    if form.is_bound and not form.is_valid():
+        return render(
+            request,
+            "monitoring/households.html",
+            {"form": form, "page": None},
+            status=400,
+        )
+    data = form.cleaned_data if form.is_bound else {}
+    qs = selectors.households_with_status(
+        request.user,
+        status=data.get("status", ""),
+        monitoring_type=data.get("monitoring_type", ""),
     )
-    return render(
-        request,
-        "monitoring/households.html",
-        {"form": form, "households": households, "limit": PAGE_LIMIT},
-    )
+    try:
+        page = keyset_page(
+            qs,
+            key=("area_path", "household_no"),
+            cursor=request.GET.get("cursor") or None,
+            size=settings.DOORSTEP_PAGE_SIZE,
+        )
+    except BadCursor:
+        form.add_error(None, _("This page link is not valid. Start again from the list."))
+        return render(
+            request, "monitoring/households.html", {"form": form, "page": None}, status=400
+        )
+    return render(request, "monitoring/households.html", {"form": form, "page": page})
 
 
 def _records(household) -> list[tuple[str, str]]:
@@ -268,6 +287,14 @@ def _render_proposal(request, proposal: Proposal, forms: dict | None = None, sta
         and proposal.notice_ends_on
         and timezone.localdate() < proposal.notice_ends_on,
         "village": rules.village_of(proposal.household.area),
+        "may_resubmit": proposal.stage == Stage.RETURNED and request.user.role in rules.FIELD_ROLES,
+        "resubmit_form": ResubmitForm(
+            initial={
+                "monitoring_type": proposal.monitoring_type,
+                "risk_kinds": [c for c in proposal.risk_kinds.split(",") if c],
+                "note": proposal.note,
+            }
+        ),
         **(forms or {}),
     }
     return render(request, "monitoring/proposal.html", context, status=status)
@@ -307,6 +334,34 @@ def step(request, proposal_id: int):
         p.refresh_from_db()
         return _render_proposal(request, p, {"step_form": form}, status=status)
     messages.success(request, _("Saved."))
+    return redirect("monitoring:proposal", p.pk)
+
+
+@login_required
+@require_POST
+def resubmit(request, proposal_id: int):
+    _reader(request)
+    p = selectors.proposal_for(request.user, proposal_id, channel=_channel("resubmit"))
+    form = ResubmitForm(request.POST)
+    if not form.is_valid():
+        return _render_proposal(request, p, {"resubmit_form": form}, status=422)
+    result, status = _run(
+        request,
+        form,
+        lambda d: services.proposal_resubmit(
+            actor=request.user,
+            proposal=p,
+            reason=d["reason"],
+            monitoring_type=d["monitoring_type"],
+            risk_kinds=d["risk_kinds"],
+            note=d["note"],
+            channel=_channel("resubmit"),
+        ),
+    )
+    if result is None:
+        p.refresh_from_db()
+        return _render_proposal(request, p, {"resubmit_form": form}, status=status)
+    messages.success(request, _("Resubmitted."))
     return redirect("monitoring:proposal", p.pk)
 
 

@@ -279,6 +279,7 @@ ROUTES: dict[str, Rule] = {
     "monitoring/proposals/<int:proposal_id>/": unseeded("a monitoring proposal"),
     "monitoring/proposals/<int:proposal_id>/step/": write(),
     "monitoring/proposals/<int:proposal_id>/objection/": write(),
+    "monitoring/proposals/<int:proposal_id>/resubmit/": write(),
     "monitoring/notices/<int:area_id>/": personal(why="a village's notice: heads' names"),
     "monitoring/figures/": staff("counts per area, suppressed for analysts"),
     "monitoring/settings/": staff("a county's settings; supervisors only"),
@@ -292,6 +293,7 @@ ROUTES: dict[str, Rule] = {
     "GET /api/v1/monitoring/proposals/{proposal_id}": unseeded("a monitoring proposal"),
     "POST /api/v1/monitoring/proposals/{proposal_id}/steps": write(),
     "POST /api/v1/monitoring/proposals/{proposal_id}/objections": write(),
+    "POST /api/v1/monitoring/proposals/{proposal_id}/resubmit": write(),
     "GET /api/v1/monitoring/counties/{county_id}/settings": staff("not personal"),
     "PUT /api/v1/monitoring/counties/{county_id}/settings": write(),
     "PUT /api/v1/monitoring/counties/{county_id}/lines": write(),
@@ -519,6 +521,8 @@ ROUTES: dict[str, Rule] = {
     "POST /api/v1/portal/needs/{need_id}/confirm": write(),
     "POST /api/v1/portal/needs/{need_id}/dispute": write(),
     "PUT /api/v1/portal/consent": write(),
+    "GET /api/v1/portal/monitoring": resident("the household's own monitoring status"),
+    "POST /api/v1/portal/monitoring/applications": write(),
 }
 
 # Django's admin: every page of it turns away accounts that are not staff.

@@ -51,7 +51,28 @@ def _step(page, live_server, proposal: Proposal, *, meeting: bool = False) -> st
     return page.locator("[data-stage]").get_attribute("data-stage")
 
 
-def _walk(worker, leader, boss, live_server, proposal: Proposal) -> None:
+def _return_and_resubmit(worker, leader, live_server, proposal: Proposal) -> None:
+    """The township returns the proposal with its reason; the worker amends it on the
+    proposal's page and resubmits; it is back at the township, its history kept."""
+    leader.goto(f"{live_server.url}/monitoring/proposals/{proposal.pk}/")
+    form = leader.locator("form[data-form=step]")
+    form.locator("select[name=decision]").select_option("return")
+    form.locator("textarea[name=reason]").fill("缺少住院费用票据")
+    form.locator("button[type=submit]").click()
+    leader.wait_for_url(f"{live_server.url}/monitoring/proposals/{proposal.pk}/")
+    assert leader.locator("[data-stage]").get_attribute("data-stage") == "returned"
+    worker.goto(f"{live_server.url}/monitoring/proposals/{proposal.pk}/")
+    expect(worker.locator("body")).to_contain_text("缺少住院费用票据")
+    worker.click("section[aria-labelledby=steps] details summary")
+    form = worker.locator("form[data-form=resubmit]")
+    form.locator("textarea[name=reason]").fill("补充了住院费用票据")
+    form.locator("button[type=submit]").click()
+    worker.wait_for_url(f"{live_server.url}/monitoring/proposals/{proposal.pk}/")
+    assert worker.locator("[data-stage]").get_attribute("data-stage") == "township_review"
+    expect(worker.locator("[data-previous]")).to_contain_text("缺少住院费用票据")
+
+
+def _walk(worker, leader, boss, live_server, proposal: Proposal, *, returned=False) -> None:
     assert _step(worker, live_server, proposal, meeting=True) == "notice"
     # The notice, in Chinese and Uyghur: the head's name and the proposed status only.
     worker.click("a[href^='/monitoring/notices/']")
@@ -66,6 +87,8 @@ def _walk(worker, leader, boss, live_server, proposal: Proposal) -> None:
     # Seven days pass; nobody objected.
     end_notice(proposal)
     assert _step(worker, live_server, proposal) == "township_review"
+    if returned:
+        _return_and_resubmit(worker, leader, live_server, proposal)
     assert _step(leader, live_server, proposal) == "county_decision"
     assert _step(boss, live_server, proposal) == "approved"
 
@@ -111,8 +134,8 @@ def test_mu_yongsheng_monitored_helped_and_risk_removed_through_pages(
     assert proposal.income_per_person == 5200 and proposal.monitoring_line == 6800
     expect(worker.locator("section[aria-labelledby=proposals]")).to_contain_text("村级评议")
 
-    # The worker cannot take the township's step: the page offers no form to them.
-    _walk(worker, leader, boss, live_server, proposal)
+    # The township returns it once (no receipts); the worker amends and resubmits.
+    _walk(worker, leader, boss, live_server, proposal, returned=True)
     expect(boss.locator("[data-stage]")).to_have_text("قارار قىلىندى")
     status = HouseholdPoverty.objects.get(household=household)
     assert status.status == "monitored" and status.risk_kinds == "illness,income_drop"
@@ -132,10 +155,16 @@ def test_mu_yongsheng_monitored_helped_and_risk_removed_through_pages(
     worker.goto(f"{live_server.url}/casework/")
     expect(worker.locator("body")).to_contain_text("监测回访")
 
-    # A year later: income stayed above the line, no open need → risk removed.
+    # A year later: income stayed above the line, no open need → risk removed. This
+    # time the worker works in Uyghur, the township and the county in Chinese.
     HouseholdYear.objects.filter(household=household, year=TODAY.year).update(
         income_per_person=9600
     )
+    for page in (worker, leader, boss):
+        page.context.close()
+    worker = _signed_in(browser, live_server, "worker_a", "ug")
+    leader = _signed_in(browser, live_server, "team_leader", "zh-hans")
+    boss = _signed_in(browser, live_server, "supervisor", "zh-hans")
     worker.goto(f"{live_server.url}/monitoring/households/{household.pk}/")
     worker.click("section[aria-labelledby=proposals] summary")
     form = worker.locator("form[data-form=propose]")
@@ -145,7 +174,10 @@ def test_mu_yongsheng_monitored_helped_and_risk_removed_through_pages(
     worker.wait_for_url(f"{live_server.url}/monitoring/households/{household.pk}/")
     removal = Proposal.objects.get(household=household, kind="remove")
     _walk(worker, leader, boss, live_server, removal)
+    expect(boss.locator("[data-stage]")).to_have_text("已审定")
     worker.goto(f"{live_server.url}/households/{household.pk}/")
-    expect(worker.locator("[data-monitoring-panel] .status-value")).to_have_text("风险已消除")
+    expect(worker.locator("[data-monitoring-panel] .status-value")).to_have_text(
+        "خەۋپ بىكار قىلىندى"
+    )
     status.refresh_from_db()
     assert status.status == "risk_removed" and status.monitored_since is not None

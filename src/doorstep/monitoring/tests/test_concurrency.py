@@ -1,6 +1,7 @@
 """Two people at once on PostgreSQL (threads, real connections): the same step taken
 twice makes one step, and two proposals for one household make one."""
 
+import datetime as dt
 import threading
 
 import pytest
@@ -52,3 +53,32 @@ def test_two_proposals_at_once_make_one(worker_a, team_leader, household_a):
     )
     assert sum(isinstance(o, Proposal) for o in outcomes) == 1, outcomes
     assert Proposal.objects.count() == 1
+
+
+def test_the_same_returned_proposal_resubmitted_twice_at_once_is_resubmitted_once(
+    worker_a, team_leader, household_a
+):
+    from doorstep.monitoring import services
+
+    p = propose(household_a, worker_a)
+    services.step_take(
+        actor=worker_a,
+        proposal=p,
+        stage="village_review",
+        decision="return",
+        reason="材料不全",
+        meeting_on=dt.date.today(),
+        attendees=9,
+        channel="test",
+    )
+
+    def resubmit(actor):
+        return lambda: services.proposal_resubmit(
+            actor=actor, proposal=p, reason="补充材料", channel="test"
+        )
+
+    outcomes = _race([resubmit(worker_a), resubmit(team_leader)])
+    assert sum(isinstance(o, Step) for o in outcomes) == 1, outcomes
+    assert sum(isinstance(o, StepRefused) for o in outcomes) == 1, outcomes
+    assert Step.objects.filter(decision="resubmit").count() == 1
+    assert Proposal.objects.get().stage == "village_review"
