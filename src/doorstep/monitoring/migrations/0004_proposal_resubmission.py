@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitoring", "0001_poverty_monitoring"),
+        ("monitoring", "0003_watch_proposal_note_from_sentence"),
     ]
 
     operations = [
