@@ -308,11 +308,20 @@ class PortalNeedDisputeIn(Schema):
     response={200: PortalNeedOut, **error_responses(404)},
     summary="Confirm that a resolved need is solved",
 )
-def needs_confirm(request, need_id: NeedId, payload: PortalNeedConfirmIn):
+def needs_confirm(
+    request, need_id: NeedId, payload: PortalNeedConfirmIn, idempotency_key: IdempotencyKey = None
+):
     resident = request.auth
     need = selectors.own_need(resident, need_id, channel=_channel("need_confirm"))
-    services.resident_need_confirm(resident=resident, need=need, channel=_channel("need_confirm"))
-    return selectors.own_needs(resident).get(pk=need.pk)
+
+    def run():
+        services.resident_need_confirm(
+            resident=resident, need=need, channel=_channel("need_confirm")
+        )
+        shown = selectors.own_needs(resident).get(pk=need.pk)
+        return 200, PortalNeedOut.from_orm(shown).model_dump(mode="json")
+
+    return _portal_write(request, idempotency_key, payload, run)
 
 
 @router.post(
@@ -320,13 +329,20 @@ def needs_confirm(request, need_id: NeedId, payload: PortalNeedConfirmIn):
     response={200: PortalNeedOut, **error_responses(404)},
     summary="Say a resolved need is not solved: it reopens with your words",
 )
-def needs_dispute(request, need_id: NeedId, payload: PortalNeedDisputeIn):
+def needs_dispute(
+    request, need_id: NeedId, payload: PortalNeedDisputeIn, idempotency_key: IdempotencyKey = None
+):
     resident = request.auth
     need = selectors.own_need(resident, need_id, channel=_channel("need_dispute"))
-    services.resident_need_dispute(
-        resident=resident, need=need, words=payload.words, channel=_channel("need_dispute")
-    )
-    return selectors.own_needs(resident).get(pk=need.pk)
+
+    def run():
+        services.resident_need_dispute(
+            resident=resident, need=need, words=payload.words, channel=_channel("need_dispute")
+        )
+        shown = selectors.own_needs(resident).get(pk=need.pk)
+        return 200, PortalNeedOut.from_orm(shown).model_dump(mode="json")
+
+    return _portal_write(request, idempotency_key, payload, run)
 
 
 class PortalContactOut(Schema):
@@ -407,14 +423,24 @@ def consent_get(request):
     "/consent",
     response={200: PortalConsentListOut, **error_responses()},
     summary="Give or withdraw consent",
-    description="Withdrawing consent to `contacts` stops scheduled visits and calls.",
+    description="Withdrawing consent to `contacts` stops scheduled visits and calls. "
+    "Idempotent: sending the current answer again records nothing.",
 )
-def consent_put(request, payload: PortalConsentIn):
+def consent_put(request, payload: PortalConsentIn, idempotency_key: IdempotencyKey = None):
     resident = request.auth
-    services.resident_consent_set(
-        resident=resident, purpose=payload.purpose, given=payload.given, channel=_channel("consent")
-    )
-    return _consents(resident)
+
+    def run():
+        services.resident_consent_set(
+            resident=resident,
+            purpose=payload.purpose,
+            given=payload.given,
+            channel=_channel("consent"),
+        )
+        return 200, PortalConsentListOut.model_validate(
+            _consents(resident), from_attributes=True
+        ).model_dump(mode="json")
+
+    return _portal_write(request, idempotency_key, payload, run)
 
 
 class PortalCorrectionIn(Schema):
