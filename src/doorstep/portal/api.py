@@ -32,6 +32,9 @@ class PortalAuth(HttpBearer):
         return resident
 
 
+# Stated for clients (core.openapi); auth.clean_phone is the rule (+86 and spaces too).
+MOBILE_PATTERN = "^(\\+86)?1[3-9][0-9]{9}$"
+
 router = Router(auth=PortalAuth())
 NeedId = Annotated[int, Path(ge=1, le=MAX_ID, description="Need id.")]
 THROTTLED = {429: ErrorOut}
@@ -45,7 +48,11 @@ def _channel(name: str) -> str:
 
 
 class PortalCodeRequestIn(Schema):
-    phone: Text = Field(max_length=20, description="The resident's 11-digit mobile number.")
+    phone: Text = Field(
+        max_length=20,
+        description="The resident's 11-digit mobile number.",
+        json_schema_extra={"pattern": MOBILE_PATTERN},
+    )
 
 
 class PortalDetailOut(Schema):
@@ -53,8 +60,12 @@ class PortalDetailOut(Schema):
 
 
 class PortalSessionIn(Schema):
-    phone: Text = Field(max_length=20)
-    code: Text = Field(max_length=6, description="The 6-digit code from the SMS.")
+    phone: Text = Field(max_length=20, json_schema_extra={"pattern": MOBILE_PATTERN})
+    code: Text = Field(
+        max_length=6,
+        description="The 6-digit code from the SMS.",
+        json_schema_extra={"pattern": "^[0-9]{6}$"},
+    )
 
 
 class PortalSessionOut(Schema):
