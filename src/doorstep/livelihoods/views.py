@@ -60,6 +60,7 @@ from doorstep.livelihoods.services.common import (
     birth_date_bounds,
 )
 from doorstep.livelihoods.services.relapse import flag_explanation
+from doorstep.privacy.services import audit_list_view
 from doorstep.registry.selectors import household_by_number_for, resident_for
 
 LIST_SIZE = 50
@@ -139,6 +140,12 @@ def home(request):
         .filter(status=PlacementStatus.ACTIVE)
         .select_related("opening__employer", "seeker__resident", "household")
         .order_by("-started_on")[:LIST_SIZE]
+    )
+    audit_list_view(
+        actor=user,
+        object_type="livelihoods_home",
+        household_ids=[f.household_id for f in flags] + [p.household_id for p in placements],
+        channel=_channel("home"),
     )
     return render(
         request,
@@ -1001,10 +1008,17 @@ def cooperative_detail(request, cooperative_id: int):
             member = None
         if member is not None:
             return redirect("livelihoods:cooperative", coop.pk)
+    members = list(selectors.members_visible_to(user, coop))
+    audit_list_view(
+        actor=user,
+        object_type="cooperative_members",
+        household_ids=[m.household_id for m in members],
+        channel=_channel("cooperative"),
+    )
     return render(
         request,
         "livelihoods/cooperative.html",
-        {"cooperative": coop, "members": selectors.members_visible_to(user, coop), "form": form},
+        {"cooperative": coop, "members": members, "form": form},
         status=_status(request, form),
     )
 

@@ -42,6 +42,7 @@ from doorstep.monitoring.models import (
     ProposalSource,
     Stage,
 )
+from doorstep.privacy.services import audit_list_view
 
 PAGE_LIMIT = 200
 
@@ -80,6 +81,12 @@ def home(request):
         .select_related("household__area")
         .order_by("created_at")[:PAGE_LIMIT]
     )
+    audit_list_view(
+        actor=request.user,
+        object_type="monitoring_proposal_list",
+        household_ids=[p.household_id for p in open_proposals],
+        channel=_channel("home"),
+    )
     villages = {}
     for p in open_proposals:
         if p.stage == Stage.NOTICE:
@@ -108,6 +115,12 @@ def household_list(request):
             monitoring_type=data.get("monitoring_type", ""),
         )[:PAGE_LIMIT]
     )
+    audit_list_view(
+        actor=request.user,
+        object_type="household_list",
+        household_ids=[h.pk for h in households],
+        channel=_channel("households"),
+    )
     return render(
         request,
         "monitoring/households.html",
@@ -135,7 +148,7 @@ def _records(household) -> list[tuple[str, str]]:
         choices.append(
             (
                 f"{MeasureKind.ENROLMENT}:{e.pk}",
-                f"{MeasureKind.ENROLMENT.label}: {e.session.course.name}",
+                f"{MeasureKind.ENROLMENT.label}: {e.session.course.title}",
             )
         )
     for loan in MicroLoan.objects.filter(business__household=household)[:50]:
