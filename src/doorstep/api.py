@@ -16,6 +16,7 @@ from ninja.utils import check_csrf
 
 from doorstep.accounts.services import api_token_authenticate
 from doorstep.core.apidocs import LocalSwagger
+from doorstep.core.openapi import tighten_input_rules
 from doorstep.core.schemas import pydantic_error_message
 
 
@@ -55,7 +56,13 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class DoorstepAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        # The document states the server's own input rules (core.openapi).
+        return tighten_input_rules(super().get_openapi_schema(**kwargs))
+
+
+api = DoorstepAPI(
     title="Doorstep API",
     version="1",
     description="Households, residents and the help given. Every list and record is "

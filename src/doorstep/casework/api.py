@@ -77,7 +77,7 @@ from doorstep.casework.models import ReferralStatus
 from doorstep.core.pagination import BadCursor
 from doorstep.core.schemas import MAX_ID, error_responses
 from doorstep.privacy.models import AuditAction
-from doorstep.privacy.services import audit_record
+from doorstep.privacy.services import audit_list_view, audit_record
 
 router = Router()
 
@@ -91,6 +91,13 @@ AssistanceId = Annotated[int, Path(ge=1, le=MAX_ID, description="Assistance id."
 AreaId = Annotated[int, Path(ge=1, le=MAX_ID, description="Area id.")]
 
 
+def _household_of(item) -> int | None:
+    if hasattr(item, "household_id"):
+        return item.household_id
+    need = getattr(item, "need", None)
+    return need.household_id if need is not None else None
+
+
 def _page(qs, query, *, user=None) -> dict:
     try:
         page = selectors.page_newest_first(qs, cursor=query.cursor, size=query.limit)
@@ -99,6 +106,14 @@ def _page(qs, query, *, user=None) -> dict:
             {"cursor": _("This cursor is not valid; start again from the first page.")}
         ) from None
     household_id = getattr(query, "household", None)
+    if user is not None and page.items and not household_id:
+        # A list shows people: one audit event naming the households on the page.
+        audit_list_view(
+            actor=user,
+            object_type=f"{qs.model._meta.model_name}_list",
+            household_ids=[_household_of(item) for item in page.items],
+            channel=CHANNEL,
+        )
     if household_id and page.items and user is not None:
         # A list filtered to one household shows part of its record: audited like
         # opening it (privacy/tests/test_audit_coverage.py walks every such read).
@@ -256,7 +271,7 @@ def contacts_create(request, payload: ContactCreateIn, idempotency_key: Idempote
     description="Your paired households: overdue, due this week, later; most urgent first.",
 )
 def due_list(request):
-    return selectors.due_list_for(request.auth)
+    return selectors.due_list_for(request.auth, channel=CHANNEL)
 
 
 @router.get(
@@ -517,7 +532,7 @@ def referrals_list(request, query: Query[ReferralListQuery]):
         qs = qs.filter(
             status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED], due_at__lt=timezone.now()
         )
-    return _page(qs, query)
+    return _page(qs, query, user=request.auth)
 
 
 @router.get(

@@ -40,6 +40,7 @@ from doorstep.casework.services.common import require_role
 from doorstep.casework.services.schedule import MAX_POLICY_INTERVAL_DAYS
 from doorstep.core.pagination import BadCursor
 from doorstep.core.schemas import MAX_ID, ErrorOut, Id, IsoDatetime, Text, error_responses
+from doorstep.privacy.services import audit_list_view
 from doorstep.registry.models import Vulnerability
 
 router = Router()
@@ -485,7 +486,14 @@ def rounds_close(
     summary="My checks still to do",
 )
 def checks_mine(request):
-    return {"items": [_check(c) for c in sel.my_checks(request.auth)[:MY_CHECKS_MAX]]}
+    checks = list(sel.my_checks(request.auth)[:MY_CHECKS_MAX])
+    audit_list_view(
+        actor=request.auth,
+        object_type="welfare_check_list",
+        household_ids=[c.household_id for c in checks],
+        channel=CHANNEL,
+    )
+    return {"items": [_check(c) for c in checks]}
 
 
 @router.get(

@@ -46,7 +46,7 @@ from doorstep.casework.services.schedule import (
 from doorstep.core.pagination import Page, decode_cursor, encode_cursor
 from doorstep.core.suppression import suppress_rows
 from doorstep.privacy.models import AuditAction
-from doorstep.privacy.services import audit_record
+from doorstep.privacy.services import audit_list_view, audit_record
 from doorstep.registry.models import Household, Relationship, Resident, households_under
 from doorstep.registry.selectors import households_visible_to
 
@@ -249,6 +249,10 @@ class DueList:
     # Work owned by other apps (welfare checks, placement follow-ups): see due_items.py.
     items: list[DueItem] = field(default_factory=list)
 
+    def household_ids(self) -> list[int]:
+        rows = self.overdue + self.due_this_week + self.later
+        return [r.household_id for r in rows] + [i.household_id for i in self.items]
+
 
 def due_bucket(next_due_on: dt.date, today: dt.date) -> str:
     if next_due_on < today:
@@ -258,8 +262,10 @@ def due_bucket(next_due_on: dt.date, today: dt.date) -> str:
     return "later"
 
 
-def due_list_for(worker, *, today: dt.date | None = None) -> DueList:
-    """The worker's paired households, most urgent first, in three buckets.
+def due_list_for(worker, *, today: dt.date | None = None, channel: str = "") -> DueList:
+    """The worker's paired households, most urgent first, in three buckets. With a
+    `channel` (pages and the API pass one) the list read is audited: one event naming
+    the households shown.
 
     Two queries whatever the size: one range scan of the (worker, next_due_on) index
     (the schedule is kept on write, see services.schedule) and the heads' names.
@@ -286,6 +292,9 @@ def due_list_for(worker, *, today: dt.date | None = None) -> DueList:
         row.days_overdue = max((today - row.next_due_on).days, 0)
         getattr(result, due_bucket(row.next_due_on, today)).append(row)
     result.items = due_items_for(worker, today)
+    audit_list_view(
+        actor=worker, object_type="due_list", household_ids=result.household_ids(), channel=channel
+    )
     return result
 
 

@@ -33,6 +33,7 @@ from doorstep.casework.models import UNRESOLVED, BenefitStatus, NeedStatus, Refe
 from doorstep.casework.services.common import CASEWORK_ROLES, PAIRING_ROLES
 from doorstep.casework.services.needs import TRANSITIONS
 from doorstep.casework.services.referrals import BENEFIT_STEPS
+from doorstep.privacy.services import audit_list_view
 from doorstep.registry.selectors import household_head
 
 PAGE_LIST_SIZE = 50
@@ -60,7 +61,7 @@ def _flash_errors(request, exc: ValidationError) -> None:
 @login_required
 def home(request):
     user = request.user
-    due = selectors.due_list_for(user)
+    due = selectors.due_list_for(user, channel=_channel("home"))
     mine = (
         selectors.needs_visible_to(user)
         .filter(owner=user, status__in=UNRESOLVED)
@@ -72,6 +73,13 @@ def home(request):
         .filter(status__in=UNRESOLVED)
         .select_related("household", "owner")
         .order_by("resolve_due_at")[:PAGE_LIST_SIZE]
+    )
+    mine, escalated = list(mine), list(escalated)
+    audit_list_view(
+        actor=user,
+        object_type="need_list",
+        household_ids=[n.household_id for n in mine + escalated],
+        channel=_channel("home"),
     )
     summary = feedback = None
     if user.role in selectors.SUMMARY_ROLES and user.area_id is not None:
@@ -319,6 +327,13 @@ def referral_inbox(request):
         selectors.referrals_visible_to(request.user)
         .select_related("need", "need__household", "unit")
         .order_by("-created_at")[:PAGE_LIST_SIZE]
+    )
+    referrals = list(referrals)
+    audit_list_view(
+        actor=request.user,
+        object_type="referral_list",
+        household_ids=[r.need.household_id for r in referrals],
+        channel=_channel("referrals"),
     )
     return render(
         request,

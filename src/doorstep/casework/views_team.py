@@ -22,6 +22,7 @@ from doorstep.casework import selectors, services
 from doorstep.casework.forms import BulkAssignForm, EndPairingForm, PairForm
 from doorstep.casework.services.common import PAIRING_ROLES
 from doorstep.core.pagination import BadCursor, keyset_page
+from doorstep.privacy.services import audit_list_view
 
 PAGE_SIZE = 50
 OVERDUE_HOUSEHOLDS_MAX = 200
@@ -63,6 +64,12 @@ def pairing_screen(request):
         page = keyset_page(qs, key="pk", cursor=request.GET.get("cursor"), size=PAGE_SIZE)
     except BadCursor:
         page = keyset_page(qs, key="pk", cursor=None, size=PAGE_SIZE)
+    audit_list_view(
+        actor=user,
+        object_type="household_list",
+        household_ids=[h.pk for h in page.items],
+        channel=_channel("pairings"),
+    )
     query = {
         "area": area.pk,
         "unpaired": "1" if unpaired else "",

@@ -21,6 +21,7 @@ from doorstep.casework.forms_welfare import CheckForm, RoundForm
 from doorstep.casework.models import Urgency, WelfareCheckStatus
 from doorstep.casework.services import welfare as svc
 from doorstep.core.htmx import fragment
+from doorstep.privacy.services import audit_list_view
 
 ESCALATION_ROWS = 100
 ROUND_ROWS = 50
@@ -61,13 +62,20 @@ def welfare_rounds(request):
     totals = sel.round_totals_for(user, rounds) if rounds else {}
     for r in rounds:
         r.tally = totals[r.pk]
+    checks = list(sel.my_checks(user)[:MY_CHECK_ROWS])
+    audit_list_view(
+        actor=user,
+        object_type="welfare_check_list",
+        household_ids=[c.household_id for c in checks],
+        channel=_channel("welfare_rounds"),
+    )
     return render(
         request,
         "casework/welfare_rounds.html",
         {
             "rounds": rounds,
             "may_start": user.role in svc.ROUND_ROLES and user.area_id is not None,
-            "checks": list(sel.my_checks(user)[:MY_CHECK_ROWS]),
+            "checks": checks,
         },
     )
 

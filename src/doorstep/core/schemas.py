@@ -70,6 +70,10 @@ BirthDate = Annotated[IsoDate, _core_rule(validate_birth_date)]
 # Income, assistance, loans, wages: never below zero (core.validators).
 NonNegativeAmount = Annotated[Decimal, _core_rule(validate_not_negative)]
 
+# A day written as text (YYYY-MM-DD, or empty) where a query keeps it as text: stated
+# for clients in the schema (days 29-31 left out, so that every match is a real day).
+DAY_PATTERN = "^([1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))?$"
+
 # Every free-text input goes through this type.
 Text = Annotated[str, BeforeValidator(_blank_to_empty), AfterValidator(_printable)]
 

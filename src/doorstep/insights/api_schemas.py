@@ -9,6 +9,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from doorstep.core.schemas import DAY_PATTERN
+
 Figure = int | float | str | None
 
 
@@ -16,9 +18,22 @@ class PeriodQuery(Schema):
     period: Literal["week", "month", "quarter", "year", "custom"] = Field(
         "month", description="Which period: around `date`, or from `from` to `to` (custom)."
     )
-    date: str = Field("", description="Any day of the period (YYYY-MM-DD); today if empty.")
-    from_: str = Field("", alias="from", description="Custom: first day (YYYY-MM-DD).")
-    to: str = Field("", description="Custom: last day (YYYY-MM-DD), at most three years on.")
+    date: str = Field(
+        "",
+        description="Any day of the period (YYYY-MM-DD); today if empty.",
+        json_schema_extra={"pattern": DAY_PATTERN},
+    )
+    from_: str = Field(
+        "",
+        alias="from",
+        description="Custom: first day (YYYY-MM-DD).",
+        json_schema_extra={"pattern": DAY_PATTERN},
+    )
+    to: str = Field(
+        "",
+        description="Custom: last day (YYYY-MM-DD), at most three years on.",
+        json_schema_extra={"pattern": DAY_PATTERN},
+    )
 
 
 class ReportQuery(Schema):

@@ -56,6 +56,7 @@ from doorstep.livelihoods.views_common import (
     _run,
     _status,
 )
+from doorstep.privacy.services import audit_list_view
 from doorstep.registry.selectors import household_by_number_for, resident_for
 
 # --- home -----------------------------------------------------------------------------------
@@ -94,6 +95,12 @@ def home(request):
         .filter(status=PlacementStatus.ACTIVE)
         .select_related("opening__employer", "seeker__resident", "household")
         .order_by("-started_on")[:LIST_SIZE]
+    )
+    audit_list_view(
+        actor=user,
+        object_type="livelihoods_home",
+        household_ids=[f.household_id for f in flags] + [p.household_id for p in placements],
+        channel=_channel("home"),
     )
     return render(
         request,

@@ -23,6 +23,7 @@ from doorstep.livelihoods.views_common import (
     _run,
     _status,
 )
+from doorstep.privacy.services import audit_list_view
 from doorstep.registry.selectors import household_by_number_for
 
 # --- cooperatives ---------------------------------------------------------------------------
@@ -97,9 +98,16 @@ def cooperative_detail(request, cooperative_id: int):
             member = None
         if member is not None:
             return redirect("livelihoods:cooperative", coop.pk)
+    members = list(selectors.members_visible_to(user, coop))
+    audit_list_view(
+        actor=user,
+        object_type="cooperative_members",
+        household_ids=[m.household_id for m in members],
+        channel=_channel("cooperative"),
+    )
     return render(
         request,
         "livelihoods/cooperative.html",
-        {"cooperative": coop, "members": selectors.members_visible_to(user, coop), "form": form},
+        {"cooperative": coop, "members": members, "form": form},
         status=_status(request, form),
     )

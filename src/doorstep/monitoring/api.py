@@ -32,6 +32,7 @@ from doorstep.monitoring.models import (
     Proposal,
     ProposalSource,
 )
+from doorstep.privacy.services import audit_list_view
 from doorstep.registry.selectors import household_for
 
 router = Router()
@@ -250,7 +251,14 @@ def proposals_list(request, query: Query[s.MonitoringProposalListQuery]):
         qs = qs.filter(stage__in=OPEN_STAGES)
     elif query.stage:
         qs = qs.filter(stage=query.stage)
-    return {"items": [proposal_out(p) for p in qs.order_by("-created_at", "-pk")[: query.limit]]}
+    proposals = list(qs.order_by("-created_at", "-pk")[: query.limit])
+    audit_list_view(
+        actor=request.auth,
+        object_type="monitoring_proposal_list",
+        household_ids=[p.household_id for p in proposals],
+        channel=CHANNEL,
+    )
+    return {"items": [proposal_out(p) for p in proposals]}
 
 
 @router.get(

@@ -45,6 +45,7 @@ from doorstep.monitoring.models import (
     ProposalSource,
     Stage,
 )
+from doorstep.privacy.services import audit_list_view
 
 PAGE_LIMIT = 200
 
@@ -82,6 +83,12 @@ def home(request):
         .filter(stage__in=OPEN_STAGES)
         .select_related("household__area")
         .order_by("created_at")[:PAGE_LIMIT]
+    )
+    audit_list_view(
+        actor=request.user,
+        object_type="monitoring_proposal_list",
+        household_ids=[p.household_id for p in open_proposals],
+        channel=_channel("home"),
     )
     villages = {}
     for p in open_proposals:
@@ -131,6 +138,12 @@ def household_list(request):
         return render(
             request, "monitoring/households.html", {"form": form, "page": None}, status=400
         )
+    audit_list_view(
+        actor=request.user,
+        object_type="household_list",
+        household_ids=[h.pk for h in page.items],
+        channel=_channel("households"),
+    )
     return render(request, "monitoring/households.html", {"form": form, "page": page})
 
 
@@ -156,7 +169,7 @@ def _records(household) -> list[tuple[str, str]]:
         choices.append(
             (
                 f"{MeasureKind.ENROLMENT}:{e.pk}",
-                f"{MeasureKind.ENROLMENT.label}: {e.session.course.name}",
+                f"{MeasureKind.ENROLMENT.label}: {e.session.course.title}",
             )
         )
     for loan in MicroLoan.objects.filter(business__household=household)[:50]:

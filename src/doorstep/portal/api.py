@@ -32,6 +32,9 @@ class PortalAuth(HttpBearer):
         return resident
 
 
+# Stated for clients (core.openapi); auth.clean_phone is the rule (+86 and spaces too).
+MOBILE_PATTERN = "^(\\+86)?1[3-9][0-9]{9}$"
+
 router = Router(auth=PortalAuth())
 NeedId = Annotated[int, Path(ge=1, le=MAX_ID, description="Need id.")]
 THROTTLED = {429: ErrorOut}
@@ -45,7 +48,11 @@ def _channel(name: str) -> str:
 
 
 class PortalCodeRequestIn(Schema):
-    phone: Text = Field(max_length=20, description="The resident's 11-digit mobile number.")
+    phone: Text = Field(
+        max_length=20,
+        description="The resident's 11-digit mobile number.",
+        json_schema_extra={"pattern": MOBILE_PATTERN},
+    )
 
 
 class PortalDetailOut(Schema):
@@ -53,8 +60,12 @@ class PortalDetailOut(Schema):
 
 
 class PortalSessionIn(Schema):
-    phone: Text = Field(max_length=20)
-    code: Text = Field(max_length=6, description="The 6-digit code from the SMS.")
+    phone: Text = Field(max_length=20, json_schema_extra={"pattern": MOBILE_PATTERN})
+    code: Text = Field(
+        max_length=6,
+        description="The 6-digit code from the SMS.",
+        json_schema_extra={"pattern": "^[0-9]{6}$"},
+    )
 
 
 class PortalSessionOut(Schema):
@@ -316,11 +327,20 @@ class PortalNeedDisputeIn(Schema):
     response={200: PortalNeedOut, **error_responses(404)},
     summary="Confirm that a resolved need is solved",
 )
-def needs_confirm(request, need_id: NeedId, payload: PortalNeedConfirmIn):
+def needs_confirm(
+    request, need_id: NeedId, payload: PortalNeedConfirmIn, idempotency_key: IdempotencyKey = None
+):
     resident = request.auth
     need = selectors.own_need(resident, need_id, channel=_channel("need_confirm"))
-    services.resident_need_confirm(resident=resident, need=need, channel=_channel("need_confirm"))
-    return selectors.own_needs(resident).get(pk=need.pk)
+
+    def run():
+        services.resident_need_confirm(
+            resident=resident, need=need, channel=_channel("need_confirm")
+        )
+        shown = selectors.own_needs(resident).get(pk=need.pk)
+        return 200, PortalNeedOut.from_orm(shown).model_dump(mode="json")
+
+    return _portal_write(request, idempotency_key, payload, run)
 
 
 @router.post(
@@ -328,13 +348,20 @@ def needs_confirm(request, need_id: NeedId, payload: PortalNeedConfirmIn):
     response={200: PortalNeedOut, **error_responses(404)},
     summary="Say a resolved need is not solved: it reopens with your words",
 )
-def needs_dispute(request, need_id: NeedId, payload: PortalNeedDisputeIn):
+def needs_dispute(
+    request, need_id: NeedId, payload: PortalNeedDisputeIn, idempotency_key: IdempotencyKey = None
+):
     resident = request.auth
     need = selectors.own_need(resident, need_id, channel=_channel("need_dispute"))
-    services.resident_need_dispute(
-        resident=resident, need=need, words=payload.words, channel=_channel("need_dispute")
-    )
-    return selectors.own_needs(resident).get(pk=need.pk)
+
+    def run():
+        services.resident_need_dispute(
+            resident=resident, need=need, words=payload.words, channel=_channel("need_dispute")
+        )
+        shown = selectors.own_needs(resident).get(pk=need.pk)
+        return 200, PortalNeedOut.from_orm(shown).model_dump(mode="json")
+
+    return _portal_write(request, idempotency_key, payload, run)
 
 
 class PortalContactOut(Schema):
@@ -415,14 +442,24 @@ def consent_get(request):
     "/consent",
     response={200: PortalConsentListOut, **error_responses()},
     summary="Give or withdraw consent",
-    description="Withdrawing consent to `contacts` stops scheduled visits and calls.",
+    description="Withdrawing consent to `contacts` stops scheduled visits and calls. "
+    "Idempotent: sending the current answer again records nothing.",
 )
-def consent_put(request, payload: PortalConsentIn):
+def consent_put(request, payload: PortalConsentIn, idempotency_key: IdempotencyKey = None):
     resident = request.auth
-    services.resident_consent_set(
-        resident=resident, purpose=payload.purpose, given=payload.given, channel=_channel("consent")
-    )
-    return _consents(resident)
+
+    def run():
+        services.resident_consent_set(
+            resident=resident,
+            purpose=payload.purpose,
+            given=payload.given,
+            channel=_channel("consent"),
+        )
+        return 200, PortalConsentListOut.model_validate(
+            _consents(resident), from_attributes=True
+        ).model_dump(mode="json")
+
+    return _portal_write(request, idempotency_key, payload, run)
 
 
 class PortalCorrectionIn(Schema):

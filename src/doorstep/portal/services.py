@@ -20,7 +20,13 @@ from doorstep.casework.models import (
 )
 from doorstep.casework.services import feedback_record, loops
 from doorstep.casework.services.needs import event_add, service_level_due
-from doorstep.privacy.models import AuditAction, ConsentChange, ConsentMethod, CorrectionRequest
+from doorstep.privacy.models import (
+    AuditAction,
+    Consent,
+    ConsentChange,
+    ConsentMethod,
+    CorrectionRequest,
+)
 from doorstep.privacy.services import audit_record, consent_set, correction_request_create
 from doorstep.registry.models import Resident
 
@@ -117,9 +123,21 @@ def resident_need_dispute(*, resident: Resident, need: Need, words: str, channel
     return loops.resident_dispute(resident=resident, need=need, words=words, channel=channel)
 
 
+@transaction.atomic
 def resident_consent_set(
     *, resident: Resident, purpose: str, given: bool, channel: str
-) -> ConsentChange:
+) -> ConsentChange | None:
+    """The portal's PUT is idempotent: an answer that is already the household's
+    current one (no row: given on joining) records nothing and returns None, so a
+    repeated or replayed request adds no history row and no audit event."""
+    current = (
+        Consent.objects.select_for_update()
+        .filter(household_id=resident.household_id, purpose=purpose)
+        .values_list("given", flat=True)
+        .first()
+    )
+    if (True if current is None else current) == bool(given):
+        return None
     return consent_set(
         household=resident.household,
         purpose=purpose,

@@ -61,6 +61,25 @@ def audit_record(
     )
 
 
+def audit_list_view(
+    *, actor: Any, object_type: str, household_ids, channel: str
+) -> AuditEvent | None:
+    """One audit event for a list read that showed people: the households it showed,
+    in `detail["households"]` (issue 18: every list read with personal data writes one
+    row). Nothing when the list was empty or no channel is given (a list built for a
+    count, not shown)."""
+    ids = sorted({int(i) for i in household_ids if i})
+    if not ids or not channel:
+        return None
+    return audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type=object_type,
+        channel=channel,
+        detail={"households": ids},
+    )
+
+
 # --- consent ------------------------------------------------------------------------
 
 ConsentListener = Callable[[int, str, bool], None]

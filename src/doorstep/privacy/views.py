@@ -108,6 +108,13 @@ def corrections(request):
         .select_related("household")
         .order_by("created_at", "pk")[:CORRECTIONS_SHOWN]
     )
+    requests = list(requests)
+    services.audit_list_view(
+        actor=request.user,
+        object_type="correction_request_list",
+        household_ids=[r.household_id for r in requests],
+        channel=_channel("corrections"),
+    )
     return render(request, "privacy/corrections.html", {"requests": requests})
 
 

@@ -28,6 +28,10 @@ Language = enum.StrEnum("Language", {code.upper(): code for code in LANGUAGE_COD
 Language.__doc__ = "A language code: zh, ug, kk, ky, mn, bo, en, ru."
 
 
+# The phones the validator takes, written without spaces (which it also accepts).
+PHONE_PATTERN = "^((\\+86)?1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})?$"
+
+
 def _phone(value: str) -> str:
     if value.strip() == "":
         return ""
@@ -54,6 +58,8 @@ Phone = Annotated[
         max_length=32,
         description="11-digit mobile (13x–19x) or landline with area code (0xx-xxxxxxx); "
         "+86 and spaces are accepted and removed. Empty for none.",
+        # Stated for clients (core.openapi); the validator below is the rule.
+        json_schema_extra={"pattern": PHONE_PATTERN},
     ),
     AfterValidator(_phone),
 ]
@@ -62,6 +68,7 @@ IdNumber = Annotated[
     Field(
         max_length=24,
         description="18-character resident ID number (GB 11643) with a valid check digit.",
+        json_schema_extra={"pattern": "^([0-9]{17}[0-9Xx])?$"},
     ),
     AfterValidator(_id_number),
 ]

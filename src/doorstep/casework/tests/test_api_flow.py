@@ -187,7 +187,7 @@ def test_lists_cost_the_same_queries_for_two_rows_or_eight(
     few = _queries(client, BASE + path)
     add(6)
     assert _queries(client, BASE + path) == few
-    assert few <= 4
+    assert few <= 5  # one of them the audit event naming the households shown (issue 18)
 
 
 def test_the_openapi_schema_lists_the_casework_operations(client):

@@ -10,7 +10,9 @@ def world(
     areas, household_a, household_b, worker_a, worker_b, team_leader, supervisor, administrator
 ):
     """Household A (village A) with a need, a pairing with worker A and a referral to a
-    county unit. Returns the values of the path parameters that name these records,
+    county unit, and the records of core/tests/seeds.py (a welfare check, a placement,
+    an enrolment, a cooperative membership, a monitoring proposal, a pairing plan, a
+    correction request). Returns the values of the path parameters that name these records,
     and markers (household number, head's name) that show household A in an answer."""
     from doorstep.casework.services.pairings import pairing_create
     from doorstep.casework.services.referrals import referral_create
@@ -48,5 +50,17 @@ def world(
         "year": 2026,
         "portal_tokens": portal_tokens,
     }
+    from doorstep.core.tests.seeds import seed_household_a
+
+    values.update(
+        seed_household_a(
+            areas=areas,
+            household_a=household_a,
+            head=head,
+            worker_a=worker_a,
+            team_leader=team_leader,
+            supervisor=supervisor,
+        )
+    )
     markers = [household_a.household_no, head.name]
     return values, markers

@@ -276,7 +276,7 @@ ROUTES: dict[str, Rule] = {
     "monitoring/households/<int:household_id>/help/": write(),
     "monitoring/households/<int:household_id>/review/": write(),
     "monitoring/households/<int:household_id>/status/": write(),
-    "monitoring/proposals/<int:proposal_id>/": unseeded("a monitoring proposal"),
+    "monitoring/proposals/<int:proposal_id>/": personal(SCOPE_A, "a monitoring proposal"),
     "monitoring/proposals/<int:proposal_id>/step/": write(),
     "monitoring/proposals/<int:proposal_id>/objection/": write(),
     "monitoring/proposals/<int:proposal_id>/resubmit/": write(),
@@ -290,7 +290,7 @@ ROUTES: dict[str, Rule] = {
     "POST /api/v1/monitoring/households/{household_id}/help": write(),
     "POST /api/v1/monitoring/households/{household_id}/reviews": write(),
     "GET /api/v1/monitoring/proposals": scoped_list("proposals in scope"),
-    "GET /api/v1/monitoring/proposals/{proposal_id}": unseeded("a monitoring proposal"),
+    "GET /api/v1/monitoring/proposals/{proposal_id}": personal(SCOPE_A, "a monitoring proposal"),
     "POST /api/v1/monitoring/proposals/{proposal_id}/steps": write(),
     "POST /api/v1/monitoring/proposals/{proposal_id}/objections": write(),
     "POST /api/v1/monitoring/proposals/{proposal_id}/resubmit": write(),
@@ -320,17 +320,27 @@ ROUTES: dict[str, Rule] = {
     # --- welfare-check rounds (casework) ------------------------------------------------
     "casework/welfare/": staff("rounds of the caller's area"),
     "casework/welfare/new/": staff("a form"),
-    "casework/welfare/<int:round_id>/": unseeded("a round: its checks name residents"),
-    "casework/welfare/<int:round_id>/coverage/": unseeded("a round's coverage"),
-    "casework/welfare/<int:round_id>/map/": unseeded("a round's map"),
+    "casework/welfare/<int:round_id>/": personal(
+        LEADERS, "rounds are managed by leaders; a round: its checks name residents"
+    ),
+    "casework/welfare/<int:round_id>/coverage/": personal(
+        LEADERS, "rounds are managed by leaders; a round's coverage"
+    ),
+    "casework/welfare/<int:round_id>/map/": personal(
+        LEADERS, "rounds are managed by leaders; a round's map"
+    ),
     "casework/welfare/<int:round_id>/close/": write(),
     "casework/welfare/<int:round_id>/reassign/": write(),
-    "casework/welfare/checks/<int:check_id>/": unseeded("a check of one resident"),
+    "casework/welfare/checks/<int:check_id>/": personal(SCOPE_A, "a check of one resident"),
     "GET /api/v1/casework/welfare/checks/mine": scoped_list("the caller's own checks"),
-    "GET /api/v1/casework/welfare/checks/{check_id}": unseeded("a check of one resident"),
+    "GET /api/v1/casework/welfare/checks/{check_id}": personal(SCOPE_A, "a check of one resident"),
     "GET /api/v1/casework/welfare/rounds": staff("rounds of the caller's area"),
-    "GET /api/v1/casework/welfare/rounds/{round_id}": unseeded("a round"),
-    "GET /api/v1/casework/welfare/rounds/{round_id}/checks": unseeded("a round's checks"),
+    "GET /api/v1/casework/welfare/rounds/{round_id}": personal(
+        LEADERS, "rounds are managed by leaders; a round"
+    ),
+    "GET /api/v1/casework/welfare/rounds/{round_id}/checks": personal(
+        LEADERS, "rounds are managed by leaders; a round's checks"
+    ),
     "POST /api/v1/casework/welfare/checks/{check_id}/record": write(),
     "POST /api/v1/casework/welfare/rounds": write(),
     "POST /api/v1/casework/welfare/rounds/{round_id}/close": write(),
@@ -349,8 +359,8 @@ ROUTES: dict[str, Rule] = {
     "livelihoods/households/<int:household_id>/income/": write(),
     "livelihoods/households/<int:household_id>/year/": write(),
     "livelihoods/residents/<int:resident_id>/seeker/": personal(why="a resident's profile form"),
-    "livelihoods/seekers/<int:seeker_id>/": unseeded("a job seeker"),
-    "livelihoods/placements/<int:placement_id>/": unseeded("a placement"),
+    "livelihoods/seekers/<int:seeker_id>/": personal(SCOPE_A, "a job seeker"),
+    "livelihoods/placements/<int:placement_id>/": personal(SCOPE_A, "a placement"),
     "livelihoods/placements/<int:placement_id>/needs/": write(),
     "livelihoods/placements/<int:placement_id>/end/": write(),
     "livelihoods/placements/<int:placement_id>/change/": write(),
@@ -366,13 +376,15 @@ ROUTES: dict[str, Rule] = {
     "livelihoods/employers/": staff("employers are not personal (architecture.md)"),
     "livelihoods/openings/": staff("openings are not personal"),
     "livelihoods/openings/new/": staff("a form"),
-    "livelihoods/openings/<int:opening_id>/": unseeded("an opening with its proposals"),
+    "livelihoods/openings/<int:opening_id>/": personal(SCOPE_A, "an opening with its proposals"),
     "livelihoods/openings/<int:opening_id>/close/": write(),
-    "livelihoods/openings/<int:opening_id>/matches/": unseeded("seekers matched to an opening"),
+    "livelihoods/openings/<int:opening_id>/matches/": personal(
+        SCOPE_A, "seekers matched to an opening"
+    ),
     "livelihoods/courses/": staff("courses are not personal"),
-    "livelihoods/sessions/<int:session_id>/": unseeded("a session with its enrolments"),
+    "livelihoods/sessions/<int:session_id>/": personal(SCOPE_A, "a session with its enrolments"),
     "livelihoods/cooperatives/": staff("cooperatives are not personal"),
-    "livelihoods/cooperatives/<int:cooperative_id>/": unseeded("a cooperative's members"),
+    "livelihoods/cooperatives/<int:cooperative_id>/": personal(SCOPE_A, "a cooperative's members"),
     "livelihoods/skills/": staff("the skills catalogue"),
     "GET /api/v1/livelihoods/businesses": scoped_list("residents' businesses"),
     "GET /api/v1/livelihoods/cooperatives": staff("not personal"),
@@ -381,18 +393,18 @@ ROUTES: dict[str, Rule] = {
     "GET /api/v1/livelihoods/flags": scoped_list("relapse flags"),
     "GET /api/v1/livelihoods/households/{household_id}/income": personal(),
     "GET /api/v1/livelihoods/openings": staff("not personal"),
-    "GET /api/v1/livelihoods/openings/{opening_id}": unseeded("an opening"),
-    "GET /api/v1/livelihoods/openings/{opening_id}/matches": unseeded("matched seekers"),
+    "GET /api/v1/livelihoods/openings/{opening_id}": personal(SCOPE_A, "an opening"),
+    "GET /api/v1/livelihoods/openings/{opening_id}/matches": personal(SCOPE_A, "matched seekers"),
     "GET /api/v1/livelihoods/outcomes": staff("figures"),
     "GET /api/v1/livelihoods/placements": scoped_list("placements"),
-    "GET /api/v1/livelihoods/placements/{placement_id}": unseeded("a placement"),
+    "GET /api/v1/livelihoods/placements/{placement_id}": personal(SCOPE_A, "a placement"),
     "GET /api/v1/livelihoods/proposals": scoped_list("proposals"),
     "GET /api/v1/livelihoods/relapse/summary": staff("figures"),
     "GET /api/v1/livelihoods/rules": staff("rules, not personal"),
     "GET /api/v1/livelihoods/seekers": scoped_list("job seekers"),
-    "GET /api/v1/livelihoods/seekers/{seeker_id}": unseeded("a job seeker"),
-    "GET /api/v1/livelihoods/seekers/{seeker_id}/matches": unseeded("a seeker's matches"),
-    "GET /api/v1/livelihoods/sessions/{session_id}": unseeded("a session's enrolments"),
+    "GET /api/v1/livelihoods/seekers/{seeker_id}": personal(SCOPE_A, "a job seeker"),
+    "GET /api/v1/livelihoods/seekers/{seeker_id}/matches": personal(SCOPE_A, "a seeker's matches"),
+    "GET /api/v1/livelihoods/sessions/{session_id}": personal(SCOPE_A, "a session's enrolments"),
     "GET /api/v1/livelihoods/skills": staff("the catalogue"),
     "POST /api/v1/livelihoods/businesses": write(),
     "POST /api/v1/livelihoods/businesses/{business_id}/loans": write(),
@@ -471,16 +483,22 @@ ROUTES: dict[str, Rule] = {
     "PUT /api/v1/setup/service-levels/{level_id}": write(),
     # --- pairing optimizer --------------------------------------------------------------------
     "pairing/": staff("plans of the caller's area; for leaders"),
-    "pairing/plans/<int:plan_id>/": unseeded("a plan's proposed pairings"),
-    "pairing/plans/<int:plan_id>/progress/": unseeded("a plan's progress"),
+    "pairing/plans/<int:plan_id>/": personal(
+        LEADERS, "plans are for leaders; a plan's proposed pairings"
+    ),
+    "pairing/plans/<int:plan_id>/progress/": personal(
+        LEADERS, "plans are for leaders; a plan's progress"
+    ),
     "pairing/plans/<int:plan_id>/apply/": write(),
     "pairing/plans/<int:plan_id>/discard/": write(),
     "pairing/route/": scoped_list("the caller's visit route"),
-    "pairing/route/<int:worker_id>/": unseeded("a worker's route, for leaders"),
+    "pairing/route/<int:worker_id>/": personal(SCOPE_A, "a worker's route, for leaders"),
     "pairing/teams/": staff("work-team proposals for villages"),
     "GET /api/v1/pairing/plans": staff("plans"),
-    "GET /api/v1/pairing/plans/{plan_id}": unseeded("a plan"),
-    "GET /api/v1/pairing/plans/{plan_id}/changes": unseeded("a plan's changes"),
+    "GET /api/v1/pairing/plans/{plan_id}": personal(LEADERS, "plans are for leaders; a plan"),
+    "GET /api/v1/pairing/plans/{plan_id}/changes": personal(
+        LEADERS, "plans are for leaders; a plan's changes"
+    ),
     "GET /api/v1/pairing/route": scoped_list("the caller's route"),
     "GET /api/v1/pairing/teams": staff("work-team proposals"),
     "POST /api/v1/pairing/plans": write(),
@@ -489,7 +507,7 @@ ROUTES: dict[str, Rule] = {
     # --- privacy (staff side) ---------------------------------------------------------------
     "privacy/households/<int:household_id>/": personal(why="consent, programme, audit"),
     "privacy/corrections/": scoped_list("residents' correction requests"),
-    "privacy/corrections/<int:request_id>/": unseeded("one correction request"),
+    "privacy/corrections/<int:request_id>/": personal(SCOPE_A, "one correction request"),
     "GET /api/v1/privacy/households/{household_id}": personal(why="consent, programme"),
     "GET /api/v1/privacy/corrections": scoped_list("correction requests"),
     "POST /api/v1/privacy/corrections/{request_id}/resolve": write(),

@@ -18,6 +18,7 @@ from django.db import connection
 from doorstep.accounts.services import api_token_create
 from doorstep.casework.models import Contact
 from doorstep.casework.services.pairings import pairing_create
+from doorstep.casework.tests.factories import make_question
 from doorstep.core.models import IdempotencyKey
 from doorstep.core.tests.processes import Gunicorn
 
@@ -45,6 +46,9 @@ def test_a_killed_server_loses_no_acknowledged_contact_and_replays_make_no_dupli
     worker_a, team_leader, household_a
 ):
     pairing_create(actor=team_leader, worker=worker_a, household=household_a, channel="test")
+    # The check-list takes only question templates' keys (issue 18).
+    for key in ("food", "heating"):
+        make_question(area=household_a.area, created_by=team_leader, key=key, kind="contact")
     _, secret = api_token_create(user=worker_a, name="fault")
     headers = {"Authorization": f"Bearer {secret}"}
     keys = [str(uuid.uuid4()) for _ in range(BURST)]

@@ -114,3 +114,28 @@ def test_an_upload_over_the_cap_is_refused_before_its_body_is_read(client, super
     )
     assert response.status_code == 413
     assert response.json()["detail"] == "The upload is too large."
+
+
+def test_a_nul_byte_in_a_query_parameter_of_any_page_is_refused(client, world, supervisor):
+    """The sweep over pages: every GET page of the URL configuration (the authorization
+    matrix's walk), its path filled from the world, with a NUL in a parameter of its
+    own (`q`, `status`, `area`...) or any other: 422 before any view runs, never a 500
+    (PostgreSQL cannot store or compare NUL)."""
+    from doorstep.core.tests.test_authz_matrix import _fill, page_routes
+
+    values, _markers = world
+    client.force_login(supervisor)
+    tried = 0
+    for route in page_routes():
+        if route.startswith("^static"):
+            continue
+        path = _fill(route, values)
+        for name in ("q", "status", "area", "cursor"):
+            response = client.get(path, {name: "a\x00b"})
+            assert response.status_code == 422, (path, name, response.status_code)
+            if response["Content-Type"].startswith("application/json"):  # /api/, /open311/
+                assert response.json()["errors"][0]["field"] == name
+            else:
+                assert f"{name}:".encode() in response.content
+            tried += 1
+    assert tried > 400

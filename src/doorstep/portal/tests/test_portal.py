@@ -315,3 +315,71 @@ def test_a_portal_write_replayed_with_its_idempotency_key_is_written_once(
     assert answers[1]["Idempotent-Replayed"] == "true"
     assert answers[0].json() == answers[1].json()
     assert CorrectionRequest.objects.count() == 1
+
+
+# Signing in and out are not writes of the record: a code request is throttled per
+# number, a sign-in makes a new token each time, a sign-out of an ended session is a 401.
+NOT_RECORD_WRITES = {
+    ("post", "/api/v1/portal/codes"),
+    ("post", "/api/v1/portal/sessions"),
+    ("delete", "/api/v1/portal/sessions/current"),
+}
+
+
+def test_every_portal_write_declares_an_idempotency_key():
+    from doorstep.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    writes = [
+        (method, path)
+        for path, operations in paths.items()
+        if path.startswith("/api/v1/portal/")
+        for method in operations
+        if method in {"post", "put", "patch", "delete"}
+    ]
+    assert len(writes) >= 8
+    missing = [
+        f"{method.upper()} {path}"
+        for method, path in writes
+        if (method, path) not in NOT_RECORD_WRITES
+        and "Idempotency-Key"
+        not in {p["name"] for p in paths[path][method].get("parameters", []) if p["in"] == "header"}
+    ]
+    assert not missing, missing
+
+
+def test_consent_put_is_idempotent_and_a_replayed_confirm_is_written_once(
+    client, portal_token, paired, worker_a
+):
+    def put(given, **extra):
+        return client.put(
+            "/api/v1/portal/consent",
+            {"purpose": "contacts", "given": given},
+            content_type="application/json",
+            **extra,
+            **_auth(portal_token),
+        )
+
+    assert put(True).status_code == 200  # already given on joining: nothing to record
+    assert not ConsentChange.objects.exists()
+    assert [put(False).status_code, put(False).status_code] == [200, 200]
+    assert ConsentChange.objects.count() == 1
+    assert AuditEvent.objects.filter(object_type="consent").count() == 1
+
+    need = open_need(actor=worker_a, household=paired)
+    for action in ("acknowledge", "start", "resolve"):
+        need = need_transition(actor=worker_a, need=need, action=action, channel="test")
+    key = "0c1f6f0e-7d4b-4a4e-8f41-2b7a9e5d3c10"
+    answers = [
+        client.post(
+            f"/api/v1/portal/needs/{need.pk}/confirm",
+            {},
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=key,
+            **_auth(portal_token),
+        )
+        for _ in range(2)
+    ]
+    assert [a.status_code for a in answers] == [200, 200], answers[1].content
+    assert answers[1]["Idempotent-Replayed"] == "true"
+    assert answers[0].json() == answers[1].json()
