@@ -153,11 +153,17 @@ def _reading(ch: str) -> str:
     return pinyin(ch, style=Style.NORMAL, errors="default")[0][0].replace("ü", "v")
 
 
+def han_syllables(text: str) -> list[str]:
+    """One toneless syllable per character of compacted `text` as search reads it
+    (other characters as folded Latin): what bench/registry_latency.py types."""
+    return [_reading(ch) if _HAN.match(ch) else fold_latin(ch) for ch in text]
+
+
 def _han_pinyin(text: str, *, surname: bool) -> list[str]:
     """Full pinyin spellings of compacted `text`, then their initials: every character
     read alone in its default reading, and, with `surname`, once more with the first
     character's family-name reading when it has one (曾 is zeng as a name)."""
-    syllables = [_reading(ch) if _HAN.match(ch) else fold_latin(ch) for ch in text]
+    syllables = han_syllables(text)
     variants = [syllables]
     if surname and text and text[0] in SURNAME_READINGS:
         variants.append([SURNAME_READINGS[text[0]], *syllables[1:]])
