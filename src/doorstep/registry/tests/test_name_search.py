@@ -204,3 +204,31 @@ def test_the_backfill_migration_writes_keys_of_existing_residents(village_a, mon
     migration.backfill_name_search(django_apps, SimpleNamespace(connection=connection))
     assert Resident.objects.get(name="王晓兴").name_search == "王晓兴 wangxiaoxing wxx"
     assert not Resident.objects.filter(name_search="")
+
+
+@pytest.mark.parametrize("query", ["晓兴", "wang xiaoxing", "wj"])
+def test_name_search_walks_the_trigram_index_on_postgresql(village_a, query):
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram index is PostgreSQL's (SQLite scans)")
+    from doorstep.registry.selectors import household_search_ids
+
+    sql, params = household_search_ids(query).query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A handful of rows: without this the planner rightly prefers reading them all.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "resident_name_search_trgm" in plan, plan
+
+
+def test_the_demo_gives_the_worker_names_to_find_by_latin_part_and_initials(areas):
+    from doorstep.core.testing import make_user
+    from doorstep.registry.demo import registry_search_demo_load
+
+    worker = make_user(area=areas["village_a"], username="demo_worker")
+    for no in ("D-1", "D-2"):
+        make_household(area=areas["village_a"], household_no=no, head_name="张伟")
+    assert registry_search_demo_load() == 2
+    assert registry_search_demo_load() == 0  # once
+    assert found(worker, "gulnar") == ["D-1"]
+    assert found(worker, "晓兴") == found(worker, "wxx") == ["D-2"]
