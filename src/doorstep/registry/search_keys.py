@@ -170,7 +170,7 @@ def _han_pinyin(text: str, *, surname: bool) -> list[str]:
     return ["".join(v) for v in variants] + ["".join(s[:1] for s in v) for v in variants]
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def name_search_key(name: str) -> str:
     """The value of Resident.name_search for `name` ("" for an empty name)."""
     base = compact(name)
