@@ -234,6 +234,7 @@ def copy_files(csv_path: Path, areas: dict[str, tuple[int, str]], out: Path) -> 
     importer writes a column this benchmark does not know how to fill."""
     from doorstep.registry.bulk_columns import HOUSEHOLD_COPY_FIELDS, RESIDENT_COPY_FIELDS
     from doorstep.registry.models import Household, HouseholdVulnerability, Resident
+    from doorstep.registry.search_keys import name_search_key
 
     now = dt.datetime.now(dt.UTC).isoformat()
     nul = "\\N"
@@ -262,6 +263,8 @@ def copy_files(csv_path: Path, areas: dict[str, tuple[int, str]], out: Path) -> 
         "id_number": lambda hid, r: r[5] or nul,
         "occupation": lambda hid, r: "",
         "skills": lambda hid, r: "",
+        # Computed while preparing, as the importer computes it while writing.
+        "name_search": lambda hid, r: name_search_key(r[1]),
         "created_at": lambda hid, r: now,
         "updated_at": lambda hid, r: now,
     }

@@ -13,6 +13,17 @@ and reports p50/p95/max in milliseconds. Goal: p95 under 50 ms.
 
 The household page writes an audit event per view, as in production; the bench adds
 one account, `bench_admin` (administrator of region 65), if it is missing.
+
+Name search (issue 17, item 5) is timed as people type it, for every persona: part of
+a head's name from its second character (the given name: "晓兴" of 王晓兴), its
+toneless pinyin with a space after the family name ("wang xiaoxing"), the given
+name's pinyin alone ("xiaoxing", anywhere in the name) and the initials ("wxx"). The
+terms are made by registry.search_keys, as the search reads them. synth writes Uyghur
+names in Han characters, so the Uyghur Latin spelling is not among the scenarios.
+
+`--allow-sqlite --requests 2` runs every scenario on a database of a handful of
+households (registry/tests/test_bench_registry_latency.py), so the harness cannot rot;
+its figures mean nothing.
 """
 
 from __future__ import annotations
@@ -41,6 +52,7 @@ def main() -> int:
     from django.test.utils import setup_test_environment
 
     from doorstep.accounts.models import Role, User
+    from doorstep.accounts.two_factor import SESSION_KEY
     from doorstep.areas.models import Area
     from doorstep.core.pagination import encode_cursor
     from doorstep.registry.models import Household, Resident
@@ -58,12 +70,17 @@ def main() -> int:
     )
     parser.add_argument("--only", default="", help="run the scenarios whose name contains this")
     parser.add_argument(
+        "--allow-sqlite",
+        action="store_true",
+        help="run on SQLite too (only to check the harness: its figures mean nothing)",
+    )
+    parser.add_argument(
         "--explain",
         action="store_true",
         help="instead of timing, print EXPLAIN ANALYZE of each scenario's slowest query",
     )
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" and not args.allow_sqlite:
         print("Run this on PostgreSQL (DATABASE_URL).", file=sys.stderr)
         return 2
     total = Household.objects.count()
@@ -92,6 +109,11 @@ def main() -> int:
     for name, user in personas.items():
         client = Client()
         client.force_login(user)
+        # The second factor supervisors and administrators need, as if the code had
+        # been given (accounts.two_factor); without it every page is a 302 to it.
+        session = client.session
+        session[SESSION_KEY] = user.pk
+        session.save()
         clients[name] = client
 
     def sample_households(user, n: int) -> list[Household]:
@@ -175,6 +197,19 @@ def main() -> int:
                 lambda hh=hh: ("/households/", {"q": rnd.choice(hh).household_no}),
             ),
         ]
+    for name in personas:
+        terms = [name_terms(h.name) for h in heads_of(samples[name]) if len(h.name) >= 2]
+        for kind in ("partial name", "pinyin with a space", "given name pinyin", "initials"):
+            scenarios.append(
+                (
+                    f"search {kind} ({name})",
+                    name,
+                    lambda terms=terms, kind=kind: (
+                        "/households/",
+                        {"q": rnd.choice(terms)[kind]},
+                    ),
+                )
+            )
     for name in ("worker", "supervisor"):
         hh = samples[name]
         scenarios.append(
@@ -226,6 +261,21 @@ def main() -> int:
             f"| {timings[-1]:.1f} |"
         )
     return 1 if failures else 0
+
+
+def name_terms(name: str) -> dict[str, str]:
+    """What a person types to find `name`, by registry.search_keys' own reading of a
+    Han name (one character at a time, default readings)."""
+    from doorstep.registry.search_keys import compact, han_syllables
+
+    base = compact(name)
+    syllables = han_syllables(base)
+    return {
+        "partial name": base[1:],
+        "pinyin with a space": syllables[0] + " " + "".join(syllables[1:]),
+        "given name pinyin": "".join(syllables[1:]),
+        "initials": "".join(s[:1] for s in syllables),
+    }
 
 
 def explain(label: str, client, path: str, params: dict) -> None:

@@ -150,6 +150,10 @@ DEMO_STEPS: list[DemoStep] = [
         _step("doorstep.registry.demo", "registry_demo_load"),
     ),
     DemoStep(
+        "names to find by part, pinyin, initials or Latin spelling",
+        _step("doorstep.registry.demo", "registry_search_demo_load"),
+    ),
+    DemoStep(
         "the demo worker's households",
         _step("doorstep.casework.demo_pairings", "casework_demo_load"),
     ),

@@ -110,8 +110,14 @@ def on_duty(request: HttpRequest):
 
 
 @router.get("/callers", response={200: list[CallerOut], **error_responses()})
-def callers(request: HttpRequest, phone: Annotated[str, Query(max_length=40)]):
-    """Residents with this phone number among those the officer may read."""
+def callers(
+    request: HttpRequest,
+    phone: Annotated[str, Query(max_length=40)] = "",
+    name: Annotated[str, Query(max_length=64)] = "",
+):
+    """Residents with this phone number, then those whose name matches `name` (any
+    part of it, its pinyin or initials, its Latin spelling), among those the officer
+    may read; at most ten."""
     return [
         {
             "resident_id": r.pk,
@@ -120,7 +126,7 @@ def callers(request: HttpRequest, phone: Annotated[str, Query(max_length=40)]):
             "household_no": r.household.household_no,
             "area": r.household.area.name,
         }
-        for r in selectors.callers_by_phone(request.auth, phone, channel=CHANNEL)
+        for r in selectors.callers_matching(request.auth, phone=phone, name=name, channel=CHANNEL)
     ]
 
 

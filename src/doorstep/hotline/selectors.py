@@ -31,7 +31,7 @@ from doorstep.hotline.services.common import DUTY_ROLES
 from doorstep.privacy.models import AuditAction
 from doorstep.privacy.services import audit_record
 from doorstep.registry.models import Resident
-from doorstep.registry.selectors import residents_visible_to
+from doorstep.registry.selectors import residents_named, residents_visible_to
 from doorstep.registry.validators import normalize_phone
 
 BOARD_SIZE = 200
@@ -245,19 +245,30 @@ def hazard_for(user, hazard_id: int) -> Hazard:
     return hazard
 
 
-def callers_by_phone(user, phone: str, *, channel: str, limit: int = 10) -> list[Resident]:
-    """Residents with this phone, among those the officer may read (registry scope);
-    each one returned is audited. No match means a member of the public."""
+def callers_matching(
+    user, *, phone: str = "", name: str = "", channel: str, limit: int = 10
+) -> list[Resident]:
+    """Residents the officer may read (registry scope) with this phone, then those
+    whose name matches `name` (part of it, its pinyin or initials, its Latin
+    spelling: registry.selectors.residents_named), at most `limit` in all; each one
+    returned is audited. No match means a member of the public."""
     digits = normalize_phone(phone or "")
-    if not digits:
-        return []
-    residents = list(
-        residents_visible_to(user)
-        .filter(Q(phone=digits) | Q(household__phone=digits))
-        .select_related("household", "household__area")
-        .order_by("household_id", "pk")[:limit]
-    )
-    for resident in residents:
+    found: list[Resident] = []
+    if digits:
+        found = list(
+            residents_visible_to(user)
+            .filter(Q(phone=digits) | Q(household__phone=digits))
+            .select_related("household", "household__area")
+            .order_by("household_id", "pk")[:limit]
+        )
+    if name.strip() and len(found) < limit:
+        found += list(
+            residents_named(user, name)
+            .exclude(pk__in=[r.pk for r in found])
+            .select_related("household", "household__area")
+            .order_by("household_id", "pk")[: limit - len(found)]
+        )
+    for resident in found:
         audit_record(
             actor=user,
             action=AuditAction.VIEW,
@@ -266,7 +277,7 @@ def callers_by_phone(user, phone: str, *, channel: str, limit: int = 10) -> list
             household_id=resident.household_id,
             channel=channel,
         )
-    return residents
+    return found
 
 
 def resident_caller_for(user, resident_id: int) -> Resident:

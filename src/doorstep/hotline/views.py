@@ -96,10 +96,16 @@ def on_duty(request):
 @fragment
 @login_required
 def caller_lookup(request):
-    residents = selectors.callers_by_phone(
-        request.user, request.GET.get("caller_phone", ""), channel=_channel("intake")
+    name = request.GET.get("caller_name", "")[:64]
+    residents = selectors.callers_matching(
+        request.user,
+        phone=request.GET.get("caller_phone", "")[:40],
+        name=name,
+        channel=_channel("intake"),
     )
-    return render(request, "hotline/_callers.html", {"residents": residents})
+    return render(
+        request, "hotline/_callers.html", {"residents": residents, "by_name": bool(name.strip())}
+    )
 
 
 def _float_or_none(value):

@@ -134,6 +134,8 @@ def _households_anonymise_batch(ids: list[int], now: dt.datetime) -> None:
     )
     Resident.objects.filter(household_id__in=ids).update(
         name="",
+        # The name's pinyin and Latin spelling are the name too (registry.search_keys).
+        name_search="",
         phone="",
         id_number=None,
         birth_date=TruncYear("birth_date"),

@@ -307,8 +307,9 @@ class HouseholdListQuery(Schema):
     q: Text = Field(
         "",
         max_length=100,
-        description="Household number, resident name or phone prefix; an ID number; "
-        "or (3+ characters) part of the address.",
+        description="Household number or phone prefix; any part of a resident's name, "
+        "of its toneless pinyin (spaces optional) or initials, or of a Uyghur name's "
+        "Latin (ULY) spelling; an ID number; or (3+ characters) part of the address.",
     )
     area: Id | None = Field(None, description="Only households in this area and below it.")
     vulnerability: Vulnerability | None = Field(

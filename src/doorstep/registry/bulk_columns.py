@@ -29,6 +29,7 @@ RESIDENT_COPY_FIELDS = [
     "id_number",
     "occupation",
     "skills",
+    "name_search",  # registry.search_keys.name_search_key(name): the writers compute it
     "created_at",
     "updated_at",
 ]

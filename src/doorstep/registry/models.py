@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from doorstep.areas.models import subtree_range
+from doorstep.registry.search_keys import name_search_key
 from doorstep.registry.validators import (
     parse_id_number,
     validate_languages,
@@ -291,6 +292,12 @@ class Resident(models.Model):
     )
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     skills = models.CharField(_("skills"), max_length=255, blank=True)
+    # Derived from `name` by registry.search_keys.name_search_key: the name compacted,
+    # its pinyin and initials (Han) or its Latin spelling (Uyghur), for search by part
+    # of a name. Written by save(), by resident_update's UPDATE, by the bulk writers
+    # (importer, synth) and cleared with the name by privacy.retention. Trigram-indexed
+    # on PostgreSQL (migration 0010). db_default: a COPY that omits it stays valid.
+    name_search = models.TextField(editable=False, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped on every edit, as Household.version: an edit from an older version is a
@@ -324,6 +331,14 @@ class Resident(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived, not business logic (as Household.area_path): keeps the search key
+        # true for every ORM write path, factories and fixtures included.
+        self.name_search = name_search_key(self.name or "")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_search"}
+        super().save(*args, **kwargs)
 
     @property
     def vulnerability_codes(self) -> list[str]:

@@ -25,6 +25,7 @@ from doorstep.registry.models import (
     Resident,
     households_under,
 )
+from doorstep.registry.search_keys import name_query
 from doorstep.registry.validators import normalize_phone
 
 # --- extension point: reach beyond the area subtree -------------------------------
@@ -140,13 +141,46 @@ def household_head(household) -> Resident | None:
 _PHONEISH = re.compile(r"^\+?[\d\- ]{3,}$")
 
 
+def resident_name_q(q: str) -> Q | None:
+    """The one way to match residents by name (None when `q` holds nothing to match).
+
+    Any part of the name, its pinyin (full, toneless, spaces optional) or initials for
+    a Han name, its Latin (ULY) spelling for a Uyghur one: see registry.search_keys.
+    A LIKE on `name_search`, trigram-indexed on PostgreSQL (migration 0010); a query
+    in Han characters also needs its pinyin to match, which is what drives the index.
+    Unscoped: callers combine it with households_visible_to / residents_visible_to.
+    """
+    match = name_query(q)
+    if match is None:
+        return None
+    if match.word_start:
+        # A key starts the column or follows a space (keys hold no spaces).
+        cond = Q(name_search__startswith=match.key) | Q(name_search__contains=" " + match.key)
+    else:
+        cond = Q(name_search__contains=match.key)
+    if match.also:
+        cond &= Q(name_search__contains=match.also)
+    return cond
+
+
+def residents_named(user, q: str) -> QuerySet[Resident]:
+    """Residents in the caller's scope whose name matches `q` (resident_name_q); none
+    for a query with nothing to match. Not audited: callers audit what they show."""
+    cond = resident_name_q(q)
+    if cond is None:
+        return Resident.objects.none()
+    return residents_visible_to(user).filter(cond)
+
+
 def household_search_ids(q: str) -> QuerySet:
     """Ids of households matching `q`, as one UNION subquery that the database can
-    drive from its indexes (prefix matches on B-trees; address by trigram on PostgreSQL).
+    drive from its indexes (prefix matches on B-trees; address and names by trigram
+    on PostgreSQL).
 
-    What a search matches: household number prefix; a resident's name prefix; phone
-    prefix (household or resident); a resident ID number exactly; and, for three
-    characters or more, any part of the address.
+    What a search matches: household number prefix; any part of a resident's name,
+    its pinyin or initials, or its Latin spelling (resident_name_q); phone prefix
+    (household or resident); a resident ID number exactly; and, for three characters
+    or more, any part of the address.
     """
     q = q.strip()
     parts: list[QuerySet] = [Household.objects.filter(household_no__startswith=q).values("pk")]
@@ -158,7 +192,8 @@ def household_search_ids(q: str) -> QuerySet:
         )
     if len(q) == 18:
         parts.append(Resident.objects.order_by().filter(id_number=q.upper()).values("household_id"))
-    parts.append(Resident.objects.order_by().filter(name__startswith=q).values("household_id"))
+    if (name_cond := resident_name_q(q)) is not None:
+        parts.append(Resident.objects.order_by().filter(name_cond).values("household_id"))
     if len(q) >= 3:
         parts.append(Household.objects.filter(address__contains=q).values("pk"))
     first, *rest = parts

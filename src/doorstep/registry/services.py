@@ -32,6 +32,7 @@ from doorstep.registry.models import (
     Resident,
     Vulnerability,
 )
+from doorstep.registry.search_keys import name_search_key
 from doorstep.registry.validators import (
     normalize_id_number,
     normalize_languages,
@@ -440,6 +441,9 @@ def resident_update(
     version = resident.version if expected_version is None else expected_version
     built = _resident_build(household=resident.household, data=data, instance=before)
     columns = {key: getattr(built, key) for key in RESIDENT_FIELDS if key in data}
+    if "name" in columns:
+        # An UPDATE does not go through save(): the search key is written here.
+        columns["name_search"] = name_search_key(built.name)
     try:
         with transaction.atomic():
             updated = Resident.objects.filter(pk=resident.pk, version=version).update(

@@ -31,6 +31,7 @@ from doorstep.registry.models import (
     HouseholdVulnerability,
     Resident,
 )
+from doorstep.registry.search_keys import name_search_key
 
 # --- writers ----------------------------------------------------------------------
 
@@ -134,7 +135,7 @@ def synth_region(
                 Resident,
                 ["id", *RESIDENT_FIELDS],
                 (
-                    (rid, hid, *p, now, now)
+                    (rid, hid, *p, name_search_key(p.name), now, now)
                     for hid, h, members in zip(ids, chunk, member_ids, strict=True)
                     for rid, p in zip(members, h.residents, strict=True)
                 ),

@@ -336,3 +336,12 @@ def test_villages_without_a_point_get_one_near_their_county(region):
     village = Area.objects.filter(level=AreaLevel.VILLAGE, code__startswith="652901").first()
     assert village.coordinates_generated
     assert abs(village.latitude - 41.17) < 0.5 and abs(village.longitude - 80.26) < 0.5
+
+
+def test_synth_writes_every_residents_name_search_key(region):
+    from doorstep.registry.search_keys import name_search_key
+
+    synth_region(households=60, workers=0, seed=5)
+    rows = list(Resident.objects.values_list("name", "name_search"))
+    assert rows and all(key == name_search_key(name) for name, key in rows)
+    assert all(" " in key for _, key in rows)  # Han names: the name and its pinyin at least

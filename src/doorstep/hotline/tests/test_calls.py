@@ -55,8 +55,8 @@ def test_caller_is_found_by_phone_only_inside_the_officers_scope(worker_a, worke
     resident = household_a.residents.first()
     resident.phone = "13800138000"
     resident.save()
-    assert selectors.callers_by_phone(worker_a, "+86 138 0013 8000", channel=CH) == [resident]
-    assert selectors.callers_by_phone(worker_b, "13800138000", channel=CH) == []
+    assert selectors.callers_matching(worker_a, phone="+86 138 0013 8000", channel=CH) == [resident]
+    assert selectors.callers_matching(worker_b, phone="13800138000", channel=CH) == []
 
 
 def test_full_life_of_a_call(worker_a, responder, office, lift_company):

@@ -25,6 +25,7 @@ from doorstep.registry.importing.spec import (
     ImportReport,
 )
 from doorstep.registry.models import Household, HouseholdVulnerability, Resident
+from doorstep.registry.search_keys import name_search_key
 
 
 class _Run(_Checks):
@@ -123,7 +124,21 @@ class _Run(_Checks):
             Resident,
             ["id", *RESIDENT_COPY_FIELDS],
             (
-                (rid, pk, r[1], r[2], r[3], r[4], r[5], r[6], "", "", now, now)
+                (
+                    rid,
+                    pk,
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    r[6],
+                    "",
+                    "",
+                    name_search_key(r[1]),
+                    now,
+                    now,
+                )
                 for pk, h, members in zip(ids, batch, member_ids, strict=True)
                 for rid, r in zip(members, h.residents, strict=True)
             ),
