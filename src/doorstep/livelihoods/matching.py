@@ -262,14 +262,15 @@ def seekers_for_opening(
     params += [str(opening.wage_monthly)]
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
     required = len(skill_ids)
+    # From the middle query's `matched` column: the skill terms (and the parameters of
+    # a count beyond the bitmask) appear once in the SQL.
     skills_points = (
-        f"FLOOR(CAST({SKILLS} AS DOUBLE PRECISION) * ({matched}) / {required} + 0.5)"
+        f"FLOOR(CAST({SKILLS} AS DOUBLE PRECISION) * t.matched / {required} + 0.5)"
         if required
         else f"{SKILLS}"
     )
     inner = (
         f"SELECT s.id, {matched} AS matched, {km} AS km, s.min_wage, s.max_distance_km,"
-        f" {skills_points} AS p_skills,"
         f" CASE WHEN {language} THEN {LANGUAGE} ELSE 0 END AS p_language,"
         f" CASE WHEN s.work_types = '' OR {work_type} THEN {PREFERENCES // 2} ELSE 0 END"
         " AS p_type,"
@@ -290,7 +291,8 @@ def seekers_for_opening(
         "SELECT u.id, u.matched, u.km, u.p_language, u.p_type, u.p_wage, u.min_wage,"
         " u.max_distance_km, u.p_skills, u.p_distance,"
         " u.p_skills + u.p_distance + u.p_language + u.p_type + u.p_wage AS total FROM ("
-        f"SELECT t.*, {distance_points} AS p_distance FROM ({inner}) t) u"
+        f"SELECT t.*, {distance_points} AS p_distance, {skills_points} AS p_skills"
+        f" FROM ({inner}) t) u"
         " ORDER BY total DESC, COALESCE(u.km, 1e9), u.id LIMIT %s"
     )
     params.append(int(limit))

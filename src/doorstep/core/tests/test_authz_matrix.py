@@ -108,6 +108,7 @@ ROUTES: dict[str, Rule] = {
     "i18n/setlang/": public("language switch"),
     "accounts/login/": public("sign-in"),
     "accounts/logout/": write("sign-out"),
+    "accounts/password/": staff("choose a new password, own account"),
     "accounts/two-factor/": staff("second sign-in step, own account"),
     "accounts/two-factor/enrol/": staff("authenticator set-up, own account"),
     "api/openapi.json": public("the schema"),

@@ -324,3 +324,21 @@ def test_enrolment_without_the_residents_agreement_is_refused(
         actor=worker_a, session=sess, resident=adult(household_a), resident_agreed=True, channel=CH
     )
     assert enrolment.agreed_on == TODAY
+
+
+def test_skills_beyond_the_bitmask_match_like_the_others(supervisor, worker_a, areas, job):
+    # A catalogue past 62 skills (or ids grown by deletions) is counted by a join, not
+    # the seeker's bitmask; the browser test once found no candidate at all that way.
+    from doorstep.livelihoods.models import MASK_BITS, Skill
+
+    from doorstep.livelihoods.tests.factories import opening as make_opening
+
+    wide = Skill.objects.create(pk=MASK_BITS + 40, code="welding", name="焊工")
+    near = make_household(area=areas["village_a"], latitude=41.171, longitude=80.261)
+    welder = seeker(worker_a, adult(near, name="welder"), skills=("welding",))
+    other = seeker(worker_a, adult(near, name="tailor"), skills=("tailoring",))
+    job_wide = make_opening(supervisor, job.employer, title="焊工", skills=("welding",))
+    assert list(job_wide.skills.all()) == [wide]
+    matches = selectors.matches_for_opening(supervisor, job_wide)
+    assert [m.seeker_id for m in matches][:2] == [welder.pk, other.pk]
+    assert matches[0].reasons[0]["points"] == 50 and matches[1].reasons[0]["points"] == 0
