@@ -330,7 +330,6 @@ def test_skills_beyond_the_bitmask_match_like_the_others(supervisor, worker_a, a
     # A catalogue past 62 skills (or ids grown by deletions) is counted by a join, not
     # the seeker's bitmask; the browser test once found no candidate at all that way.
     from doorstep.livelihoods.models import MASK_BITS, Skill
-
     from doorstep.livelihoods.tests.factories import opening as make_opening
 
     wide = Skill.objects.create(pk=MASK_BITS + 40, code="welding", name="焊工")
