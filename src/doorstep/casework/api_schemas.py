@@ -25,7 +25,14 @@ from doorstep.casework.models import (
 )
 from doorstep.casework.services import NeedAction, allowed_actions
 from doorstep.casework.services.schedule import MAX_POLICY_INTERVAL_DAYS
-from doorstep.core.schemas import ErrorOut, Id, IsoDatetime, NonNegativeAmount, Text
+from doorstep.core.schemas import (
+    AMOUNT_12_2,
+    ErrorOut,
+    Id,
+    IsoDatetime,
+    NonNegativeAmount,
+    Text,
+)
 
 Version = Annotated[
     int,
@@ -490,7 +497,11 @@ class AssistanceCreateIn(InputSchema):
     benefit_status: BenefitStatus | None = None
     material_type: MaterialType | None = None
     amount: NonNegativeAmount | None = Field(
-        None, max_digits=12, decimal_places=2, description="Amount or value in yuan, 0 or more."
+        None,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=AMOUNT_12_2,
+        description="Amount or value in yuan, 0 or more.",
     )
     description: Text = Field("", max_length=200)
     given_on: dt.date | None = None
@@ -498,7 +509,9 @@ class AssistanceCreateIn(InputSchema):
 
 class AssistanceStatusIn(InputSchema):
     benefit_status: BenefitStatus
-    amount: NonNegativeAmount | None = Field(None, max_digits=12, decimal_places=2)
+    amount: NonNegativeAmount | None = Field(
+        None, max_digits=12, decimal_places=2, json_schema_extra=AMOUNT_12_2
+    )
 
 
 class AssistanceOut(Schema):

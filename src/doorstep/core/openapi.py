@@ -34,6 +34,17 @@ DECIMAL_TEXT = "^-?[0-9]{1,12}(\\.[0-9]{1,6})?$"
 _SAFE_FORMATS = {"date", "date-time", "time", "uuid", "email", "uri", "binary", "decimal"}
 
 
+def _decimal_text(schema: dict) -> str:
+    """DECIMAL_TEXT narrowed to the field's own digits (max_digits, decimal_places) and
+    sign (minimum 0), so that a decimal sent as text states what the column holds."""
+    digits, places = schema.get("max_digits"), schema.get("decimal_places")
+    sign = "" if (schema.get("minimum") is not None and schema["minimum"] >= 0) else "-?"
+    if isinstance(digits, int) and isinstance(places, int) and digits > places:
+        fraction = f"(\\.[0-9]{{1,{places}}})?" if places else ""
+        return f"^{sign}[0-9]{{1,{digits - places}}}{fraction}$"
+    return f"^{sign}[0-9]{{1,12}}(\\.[0-9]{{1,6}})?$"
+
+
 def _is_null(schema: Any) -> bool:
     return isinstance(schema, dict) and schema.get("type") == "null"
 
@@ -70,7 +81,7 @@ def _tighten(schema: Any, components: dict, seen: set[str], *, body: bool) -> An
     if isinstance(options, list) and any(o.get("type") == "number" for o in options):
         for option in options:
             if option.get("type") == "string" and "pattern" not in option:
-                option["pattern"] = DECIMAL_TEXT
+                option["pattern"] = _decimal_text(schema)
     if schema.get("type") == "string" and not (
         "pattern" in schema
         or "enum" in schema

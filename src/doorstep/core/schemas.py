@@ -68,7 +68,12 @@ def _core_rule(validator):
 # A birth date from 1900 to today (core.validators.validate_birth_date).
 BirthDate = Annotated[IsoDate, _core_rule(validate_birth_date)]
 # Income, assistance, loans, wages: never below zero (core.validators).
-NonNegativeAmount = Annotated[Decimal, _core_rule(validate_not_negative)]
+# The schema states the bound for clients (`minimum`) while the server's own check
+# gives the translated message; `AMOUNT_12_2` adds the ceiling of a 12-digit column.
+NonNegativeAmount = Annotated[
+    Decimal, _core_rule(validate_not_negative), Field(json_schema_extra={"minimum": 0})
+]
+AMOUNT_12_2 = {"minimum": 0, "maximum": 9999999999.99}
 
 # A day written as text (YYYY-MM-DD, or empty) where a query keeps it as text: stated
 # for clients in the schema (days 29-31 left out, so that every match is a real day).

@@ -14,8 +14,8 @@ from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from doorstep.core.schemas import AMOUNT_12_2, ErrorOut, Id, NonNegativeAmount, Text
 from doorstep.core.schemas import BirthDate as CoreBirthDate
-from doorstep.core.schemas import ErrorOut, Id, NonNegativeAmount, Text
 from doorstep.registry.models import Relationship, Sex, Vulnerability
 from doorstep.registry.validators import (
     LANGUAGE_CODES,
@@ -83,7 +83,12 @@ Latitude = Annotated[float, Field(ge=-90, le=90, description="WGS 84 latitude.")
 Longitude = Annotated[float, Field(ge=-180, le=180, description="WGS 84 longitude.")]
 Income = Annotated[
     NonNegativeAmount,
-    Field(max_digits=12, decimal_places=2, description="Yearly income in yuan, 0 or more."),
+    Field(
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=AMOUNT_12_2,
+        description="Yearly income in yuan, 0 or more.",
+    ),
 ]
 Languages = Annotated[
     list[Language],
